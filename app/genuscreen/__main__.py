@@ -1,0 +1,5 @@
+"""Allows ``python -m genuscreen``."""
+
+from genuscreen.cli import main
+
+raise SystemExit(main())

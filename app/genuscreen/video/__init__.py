@@ -1,0 +1,40 @@
+"""Video layer: sources, walker extraction, quality gate and model-ready silhouette clips.
+
+No Qt and no torch here: this package turns frames into checked arrays and nothing more.
+"""
+
+from genuscreen.video.clips import Clip, ClipSpec, build_clips
+from genuscreen.video.errors import Cancelled, CameraError, VideoError, VideoOpenError
+from genuscreen.video.inspect import Inspection, inspect_video
+from genuscreen.video.quality import Problem, QualityLimits, QualityReport, check_quality
+from genuscreen.video.sources import CameraSource, FileSource, Frame, VideoInfo, open_source
+from genuscreen.video.steps import StepCount, count_steps
+from genuscreen.video.walker import Extraction, ExtractionParams, PersonTrack, WalkerFrame, extract_walker
+
+__all__ = [
+    "CameraError",
+    "CameraSource",
+    "Cancelled",
+    "Clip",
+    "ClipSpec",
+    "Extraction",
+    "ExtractionParams",
+    "FileSource",
+    "Frame",
+    "Inspection",
+    "PersonTrack",
+    "Problem",
+    "QualityLimits",
+    "QualityReport",
+    "StepCount",
+    "VideoError",
+    "VideoInfo",
+    "VideoOpenError",
+    "WalkerFrame",
+    "build_clips",
+    "check_quality",
+    "count_steps",
+    "extract_walker",
+    "inspect_video",
+    "open_source",
+]

@@ -1,0 +1,136 @@
+"""Step counting from the periodic leg motion of a height-normalised silhouette.
+
+Two signals cover the views the product meets:
+
+- ``foot_offset``: horizontal offset of the lowest part of the silhouette from the body's centre.
+  Walking toward (or away from) the camera, the leading foot is nearer and lower in the image, so
+  this swings left and right once per stride: every zero crossing is a step.
+- ``leg_spread``: width of the lowest part of the silhouette. Seen from the side the legs open
+  and close once per step: every peak is a step.
+
+The signal with the clearer periodicity (autocorrelation in the range of walking cadences) is
+counted. A walker that does not walk (standing, jumping) has neither and counts no steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Walking cadence range for children and adults: 70-200 steps/min -> 0.3-0.86 s per step.
+_STEP_PERIOD_S = (0.3, 0.86)
+# Below this autocorrelation the motion is not considered periodic walking.
+_MIN_PERIODICITY = 0.25
+_FOOT_BAND = 0.15  # lowest share of the silhouette's height that holds the feet
+
+
+@dataclass(frozen=True)
+class StepCount:
+    steps: int
+    cadence_steps_per_min: float  # 0 when no periodic gait was found
+    periodicity: float  # autocorrelation at the found period, 0-1
+    signal: str  # which signal was counted: "foot_offset" | "leg_spread" | "none"
+
+
+def leg_signals(silhouettes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame foot offset and leg spread from [n, H, W] height-normalised 0/1 silhouettes."""
+    n, h, w = silhouettes.shape
+    band = silhouettes[:, int(h * (1 - _FOOT_BAND)) :, :].astype(np.float32)
+    cols = np.arange(w, dtype=np.float32)
+    whole = silhouettes.sum(axis=1).astype(np.float32)  # [n, w]
+    centre = (whole * cols).sum(axis=1) / np.maximum(whole.sum(axis=1), 1.0)
+    band_cols = band.sum(axis=1)  # [n, w]
+    band_mass = band_cols.sum(axis=1)
+    band_centre = (band_cols * cols).sum(axis=1) / np.maximum(band_mass, 1.0)
+    foot_offset = np.where(band_mass > 0, (band_centre - centre) / h, 0.0)
+    present = band_cols > 0
+    first = np.argmax(present, axis=1)
+    last = w - 1 - np.argmax(present[:, ::-1], axis=1)
+    leg_spread = np.where(present.any(axis=1), (last - first + 1) / h, 0.0)
+    return foot_offset.astype(np.float32), leg_spread.astype(np.float32)
+
+
+def _uniform(times: np.ndarray, values: np.ndarray, fps: float) -> np.ndarray:
+    grid = np.arange(times[0], times[-1] + 1e-9, 1.0 / fps)
+    return np.interp(grid, times, values)
+
+
+def _detrend(x: np.ndarray, window: int) -> np.ndarray:
+    if window < 3 or x.size < window:
+        return x - x.mean()
+    kernel = np.ones(window) / window
+    padded = np.pad(x, window // 2, mode="edge")
+    trend = np.convolve(padded, kernel, mode="same")[window // 2 : window // 2 + x.size]
+    return x - trend
+
+
+def _smooth(x: np.ndarray, window: int) -> np.ndarray:
+    if window < 2:
+        return x
+    kernel = np.hanning(window + 2)[1:-1]
+    kernel /= kernel.sum()
+    return np.convolve(np.pad(x, window, mode="edge"), kernel, mode="same")[window:-window]
+
+
+def _best_period(x: np.ndarray, lags: range) -> tuple[int, float]:
+    """Lag with the highest normalised autocorrelation among ``lags``, and that correlation."""
+    x = x - x.mean()
+    energy = float((x * x).sum())
+    best_lag, best = 0, 0.0
+    if energy <= 0:
+        return best_lag, best
+    for lag in lags:
+        if lag >= x.size - 2:
+            break
+        r = float((x[:-lag] * x[lag:]).sum()) / energy * x.size / (x.size - lag)
+        if r > best:
+            best_lag, best = lag, r
+    return best_lag, best
+
+
+def _zero_crossings(x: np.ndarray, hysteresis: float) -> int:
+    state, count = 0, 0
+    for v in x:
+        if v > hysteresis:
+            if state == -1:
+                count += 1
+            state = 1
+        elif v < -hysteresis:
+            if state == 1:
+                count += 1
+            state = -1
+    return count
+
+
+def _peaks(x: np.ndarray, min_distance: int, min_height: float) -> int:
+    count, last = 0, -min_distance
+    for i in range(1, x.size - 1):
+        if x[i] > min_height and x[i] >= x[i - 1] and x[i] > x[i + 1] and i - last >= min_distance:
+            count += 1
+            last = i
+    return count
+
+
+def count_steps(times: np.ndarray, silhouettes: np.ndarray) -> StepCount:
+    """Count steps of a walker from its silhouettes and their times (seconds)."""
+    if len(times) < 8:
+        return StepCount(0, 0.0, 0.0, "none")
+    dt = np.diff(times)
+    fps = float(1.0 / np.median(dt[dt > 0])) if np.any(dt > 0) else 30.0
+    foot_offset, leg_spread = leg_signals(silhouettes)
+    lo = max(1, int(round(_STEP_PERIOD_S[0] * fps)))
+    hi = int(round(_STEP_PERIOD_S[1] * fps)) + 1
+    trend_window = int(round(1.8 * fps)) | 1
+    smooth_window = max(1, int(round(0.08 * fps)))
+    offset = _smooth(_detrend(_uniform(times, foot_offset, fps), trend_window), smooth_window)
+    spread = _smooth(_detrend(_uniform(times, leg_spread, fps), trend_window), smooth_window)
+    stride_lag, stride_r = _best_period(offset, range(2 * lo, 2 * hi))
+    step_lag, step_r = _best_period(spread, range(lo, hi))
+    if max(stride_r, step_r) < _MIN_PERIODICITY:
+        return StepCount(0, 0.0, round(max(stride_r, step_r), 3), "none")
+    if stride_r >= step_r:
+        steps = _zero_crossings(offset, 0.3 * float(offset.std()))
+        return StepCount(steps, round(60.0 * fps * 2 / stride_lag, 1), round(stride_r, 3), "foot_offset")
+    steps = _peaks(spread, int(0.6 * step_lag), 0.2 * float(spread.std()))
+    return StepCount(steps, round(60.0 * fps / step_lag, 1), round(step_r, 3), "leg_spread")
