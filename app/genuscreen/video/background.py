@@ -2,9 +2,8 @@
 
 A child walking toward the camera stays on nearly the same pixels while far away, so a plain
 per-pixel median over the clip bakes the distant child into the background. The estimate here
-excludes, in every sampled frame, the whole region around anything that moves (the box of each
-moving blob, widened), takes the median over what is left, and inpaints pixels that were never
-seen uncovered. An empty-scene reference, when the user captured one, replaces the estimate.
+is a time-weighted robust mode (see :func:`estimate_background`); pixels no two samples agree on
+are inpainted. An empty-scene reference, when the user captured one, replaces the estimate.
 """
 
 from __future__ import annotations
@@ -14,98 +13,93 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# Colour difference (0-255, max over channels) that counts as "changed" during estimation.
-_ESTIMATE_DIFF = 28
-# Each moving blob's box is widened by this fraction of its size before it is excluded.
-_EXCLUDE_MARGIN = 0.25
-# A pixel needs at least this many uncovered samples to take their median; else it is inpainted.
-_MIN_VALID_SAMPLES = 2
-
-
-def _masked_median(stack: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-pixel median over samples that are not excluded.
-
-    Excluded values are replaced alternately by 0 and 255 (by sample parity): that leaves the
-    median of the remaining values nearly unchanged, because exclusions come in runs of
-    consecutive samples, and keeps the fast uint8 median.
-
-    Args:
-        stack: [n, h, w, 3] uint8 samples.
-        excluded: [n, h, w] bool.
-
-    Returns:
-        (median [h, w, 3] uint8, valid count [h, w] int)
-    """
-    n = stack.shape[0]
-    work = stack.copy()
-    work[0::2][excluded[0::2]] = 0
-    work[1::2][excluded[1::2]] = 255
-    valid = n - excluded.sum(axis=0)
-    median = np.median(work, axis=0).astype(np.uint8)
-    return median, valid
-
-
-def _moving_regions(diff_mask: np.ndarray, min_area: int) -> np.ndarray:
-    """Boxes of the blobs in ``diff_mask``, widened and filled: what to exclude from the median."""
-    h, w = diff_mask.shape
-    out = np.zeros((h, w), bool)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(diff_mask.astype(np.uint8), connectivity=8)
-    for label in range(1, count):
-        x, y, bw, bh, area = stats[label]
-        if area < min_area:
-            continue
-        mx = int(bw * _EXCLUDE_MARGIN) + 2
-        my = int(bh * _EXCLUDE_MARGIN) + 2
-        out[max(0, y - my) : min(h, y + bh + my), max(0, x - mx) : min(w, x + bw + mx)] = True
-    return out
-
-
 def colour_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per-pixel max over channels of |a - b| (uint8); cv2 ops, as numpy's channel max is slow."""
     blue, green, red = cv2.split(cv2.absdiff(a, b))
     return cv2.max(cv2.max(blue, green), red)
 
 
-def _change_mask(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    diff = colour_difference(a, b)
-    mask = (diff > _ESTIMATE_DIFF).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+def moving_region(frame: np.ndarray, later: np.ndarray, threshold: int = 25) -> np.ndarray:
+    """Where something moves between two nearby frames, as filled, widened boxes (bool [h, w]).
+
+    Differencing only shows the moving edges of a child (a plain shirt looks the same a moment
+    later); the box of each moving blob, widened by a quarter, covers the whole child.
+    """
+    h, w = frame.shape[:2]
+    changed = (colour_difference(frame, later) > threshold).astype(np.uint8)
+    changed = cv2.morphologyEx(changed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3)))
+    changed = cv2.dilate(changed, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9)))
+    region = np.zeros((h, w), bool)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
+    min_area = max(12, (h * w) // 4000)
+    for label in range(1, count):
+        x, y, bw, bh, area = stats[label]
+        if area < min_area:
+            continue
+        mx, my = bw // 4 + 2, bh // 4 + 2
+        region[max(0, y - my) : y + bh + my, max(0, x - mx) : x + bw + mx] = True
+    return region
 
 
-def estimate_background(samples: np.ndarray) -> tuple[np.ndarray, float]:
+def estimate_background(
+    samples: np.ndarray, moving: np.ndarray | None = None, tolerance: int = 20
+) -> tuple[np.ndarray, float]:
     """Estimate the empty scene from frames sampled across the clip.
 
+    A median fails where the child covers a pixel in most samples: far away at the start it
+    barely moves, near the camera at the end it may stand still. Here, where a sample shows
+    something moving (``moving``), it does not vote. Among the rest, per pixel, the value that
+    most samples agree with wins (a robust mode), and the background is the mean of the samples
+    that agree with it. Votes of earlier samples weigh more (1.5 for the first down to 0.5 for
+    the last), because the protocol's child walks toward the camera: what it covers at the end,
+    near and large, was visible at the start, so a child standing still at the end does not
+    outvote the floor. Agreement is counted at half resolution for speed.
+
     Args:
-        samples: [n, h, w, 3] uint8, frames spread over the whole clip (n >= 3 recommended).
+        samples: [n, h, w, 3] uint8, frames spread over the whole clip in time order.
+        moving: optional [n, h, w] bool, True where a sample shows motion (see :func:`moving_region`).
 
     Returns:
-        (background [h, w, 3] uint8, fraction of pixels that had to be inpainted)
+        (background [h, w, 3] uint8, share of pixels no two samples agreed on, inpainted)
     """
     n, h, w, _ = samples.shape
     if n == 1:
         return samples[0].copy(), 0.0
-    min_area = max(12, (h * w) // 4000)
-    median = np.median(samples, axis=0).astype(np.uint8)
-    excluded = np.zeros((n, h, w), bool)
-    # Two rounds: the first median may hold the distant child; differences between samples find
-    # it anyway because it moves between them, and the second round removes it.
-    for _ in range(2):
-        for i in range(n):
-            changed = _change_mask(samples[i], median)
-            for j in (i - 1, i + 1):
-                if 0 <= j < n:
-                    # Motion between neighbouring samples marks the child in both of them.
-                    changed |= _change_mask(samples[i], samples[j]) & (
-                        colour_difference(samples[i], median) > _ESTIMATE_DIFF // 2
-                    ).astype(np.uint8)
-            excluded[i] = _moving_regions(changed, min_area)
-        median, valid = _masked_median(samples, excluded)
-    unknown = (valid < _MIN_VALID_SAMPLES).astype(np.uint8)
+    small_size = (max(1, w // 2), max(1, h // 2))
+    small = np.stack([cv2.resize(s, small_size, interpolation=cv2.INTER_AREA) for s in samples])
+    weights = np.linspace(1.5, 0.5, n).astype(np.float32)
+    if moving is None:
+        still = np.ones(small.shape[:3], np.float32)
+    else:
+        still = np.stack([cv2.resize((~m).astype(np.uint8), small_size, interpolation=cv2.INTER_NEAREST) for m in moving]).astype(np.float32)
+    support = np.zeros(small.shape[:3], np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            agree = (colour_difference(small[i], small[j]) <= tolerance).astype(np.float32)
+            support[i] += weights[j] * agree * still[j]
+            support[j] += weights[i] * agree * still[i]
+    # A moving sample may not win where it moves, whatever agrees with it.
+    support = np.where(still > 0, support, -1.0)
+    best = np.argmax(support, axis=0).astype(np.uint8)
+    # Pixels that nobody agrees with (always covered by something changing) get inpainted.
+    unknown_small = (np.max(support, axis=0) < 1.0).astype(np.uint8)
+    best = cv2.resize(best, (w, h), interpolation=cv2.INTER_NEAREST)
+    winner = np.take_along_axis(samples, best[None, :, :, None].astype(np.intp), axis=0)[0]
+    # Average the agreeing samples: the mode of one noisy sample would carry its noise.
+    total = np.zeros((h, w, 3), np.float32)
+    count = np.zeros((h, w), np.float32)
+    for k, sample in enumerate(samples):
+        agree = colour_difference(sample, winner) <= tolerance
+        if moving is not None:
+            agree &= ~moving[k]
+        total[agree] += sample[agree]
+        count += agree
+    background = (total / np.maximum(count, 1.0)[..., None]).round().astype(np.uint8)
+    unknown = cv2.resize(unknown_small, (w, h), interpolation=cv2.INTER_NEAREST)
     unknown_fraction = float(unknown.mean())
     if unknown_fraction > 0:
-        median = cv2.inpaint(median, unknown * 255, 5, cv2.INPAINT_TELEA)
-    return median, unknown_fraction
+        background = cv2.inpaint(background, unknown * 255, 5, cv2.INPAINT_TELEA)
+    return background, unknown_fraction
 
 
 @dataclass

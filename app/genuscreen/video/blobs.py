@@ -50,7 +50,7 @@ def find_blobs(foreground: np.ndarray, min_area: int) -> list[Blob]:
     is the original foreground inside it, closed and hole-filled, with small specks dropped.
     """
     h, w = foreground.shape
-    mask = cv2.morphologyEx(foreground, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    mask = cv2.morphologyEx(foreground, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3)))
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     grow_y = max(3, h // 40) | 1
     grow_x = max(3, w // 160) | 1
@@ -73,7 +73,41 @@ def find_blobs(foreground: np.ndarray, min_area: int) -> list[Blob]:
         blobs.append(
             Blob((int(x + x0), int(y + y0), int(x + x1), int(y + y1)), int(part.sum()), part[y0:y1, x0:x1].copy())
         )
+    return _merge_stacked(blobs)
+
+
+def _merge_stacked(blobs: list[Blob]) -> list[Blob]:
+    """Join pieces stacked on one another (a head above a trunk whose shirt matches the wall).
+
+    Two blobs merge when they overlap horizontally by half of the narrower one and the vertical
+    gap between them is under a quarter of the taller one's height.
+    """
+    merged = True
+    while merged and len(blobs) > 1:
+        merged = False
+        for a in range(len(blobs)):
+            for b in range(a + 1, len(blobs)):
+                p, q = blobs[a], blobs[b]
+                overlap = min(p.box[2], q.box[2]) - max(p.box[0], q.box[0])
+                gap = max(p.box[1], q.box[1]) - min(p.box[3], q.box[3])
+                if overlap >= 0.5 * min(p.width, q.width) and gap < 0.25 * max(p.height, q.height):
+                    blobs[a] = _union(p, q)
+                    del blobs[b]
+                    merged = True
+                    break
+            if merged:
+                break
     return blobs
+
+
+def _union(p: Blob, q: Blob) -> Blob:
+    x0, y0 = min(p.box[0], q.box[0]), min(p.box[1], q.box[1])
+    x1, y1 = max(p.box[2], q.box[2]), max(p.box[3], q.box[3])
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for blob in (p, q):
+        bx0, by0, bx1, by1 = blob.box
+        mask[by0 - y0 : by1 - y0, bx0 - x0 : bx1 - x0] |= blob.mask
+    return Blob((x0, y0, x1, y1), p.area + q.area, mask)
 
 
 def _drop_specks(mask: np.ndarray, min_area: int) -> np.ndarray:

@@ -83,7 +83,10 @@ def _lateral_travel(track: PersonTrack, frame_width: int) -> float:
 
 
 def _scale_change(track: PersonTrack) -> float:
-    heights = track.boxes()[:, 3] - track.boxes()[:, 1]
+    """Log growth of the walker's height from the first to the last fifth of its whole-body frames."""
+    whole = np.array([not (f.touches_top or f.touches_bottom) for f in track.frames])
+    boxes = track.boxes()[whole] if whole.sum() >= 5 else track.boxes()
+    heights = boxes[:, 3] - boxes[:, 1]
     k = max(1, len(heights) // 5)
     return math.log(max(float(np.median(heights[-k:])), 1.0) / max(float(np.median(heights[:k])), 1.0))
 

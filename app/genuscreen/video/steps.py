@@ -73,33 +73,52 @@ def _smooth(x: np.ndarray, window: int) -> np.ndarray:
     return np.convolve(np.pad(x, window, mode="edge"), kernel, mode="same")[window:-window]
 
 
-def _best_period(x: np.ndarray, lags: range) -> tuple[int, float]:
-    """Lag with the highest normalised autocorrelation among ``lags``, and that correlation."""
-    x = x - x.mean()
+def _autocorrelation(x: np.ndarray, lag: int) -> float:
     energy = float((x * x).sum())
+    if energy <= 0 or lag >= x.size - 2:
+        return 0.0
+    return float((x[:-lag] * x[lag:]).sum()) / energy * x.size / (x.size - lag)
+
+
+def _best_period(x: np.ndarray, lags: range) -> tuple[int, float]:
+    """Lag with the highest normalised autocorrelation among ``lags``, and that correlation.
+
+    Only local peaks of the autocorrelation count.
+    """
+    x = x - x.mean()
     best_lag, best = 0, 0.0
-    if energy <= 0:
-        return best_lag, best
+    # Only true peaks count: a correlation still falling from lag 0 is slow drift, not a period.
+    r = {lag: _autocorrelation(x, lag) for lag in range(max(1, lags.start - 1), lags.stop + 1)}
     for lag in lags:
-        if lag >= x.size - 2:
-            break
-        r = float((x[:-lag] * x[lag:]).sum()) / energy * x.size / (x.size - lag)
-        if r > best:
-            best_lag, best = lag, r
+        if r[lag] > best and r[lag] >= r.get(lag - 1, 0.0) and r[lag] >= r.get(lag + 1, 0.0):
+            best_lag, best = lag, r[lag]
     return best_lag, best
 
 
-def _zero_crossings(x: np.ndarray, hysteresis: float) -> int:
-    state, count = 0, 0
-    for v in x:
-        if v > hysteresis:
-            if state == -1:
+def _local_amplitude(x: np.ndarray, window: int) -> np.ndarray:
+    """Rolling RMS: the swing grows as the child comes closer, so thresholds must follow it."""
+    window = max(3, window)
+    power = np.convolve(np.pad(x * x, window, mode="edge"), np.ones(window) / window, mode="same")[window:-window]
+    return np.sqrt(power)
+
+
+def _zero_crossings(x: np.ndarray, period: int) -> int:
+    """Sign changes with hysteresis relative to the local swing (one crossing per step).
+
+    ``period`` is the stride in samples; crossings closer than 0.3 stride (0.6 step) are one.
+    The floor keeps the jitter of a child standing still from counting.
+    """
+    amplitude = _local_amplitude(x, 2 * period)
+    floor = 0.25 * float(np.sqrt((x * x).mean()))
+    hysteresis = np.maximum(0.3 * amplitude, floor)
+    state, count, last = 0, 0, -period
+    for i, (v, h) in enumerate(zip(x, hysteresis)):
+        side = 1 if v > h else -1 if v < -h else 0
+        if side and side != state:
+            if state and i - last >= 0.3 * period:
                 count += 1
-            state = 1
-        elif v < -hysteresis:
-            if state == 1:
-                count += 1
-            state = -1
+                last = i
+            state = side
     return count
 
 
@@ -129,8 +148,10 @@ def count_steps(times: np.ndarray, silhouettes: np.ndarray) -> StepCount:
     step_lag, step_r = _best_period(spread, range(lo, hi))
     if max(stride_r, step_r) < _MIN_PERIODICITY:
         return StepCount(0, 0.0, round(max(stride_r, step_r), 3), "none")
-    if stride_r >= step_r:
-        steps = _zero_crossings(offset, 0.3 * float(offset.std()))
+    # Walking toward the camera (the protocol) shows best in the foot offset; the leg spread of a
+    # side view wins only when clearly more periodic.
+    if stride_r * 1.3 >= step_r:
+        steps = _zero_crossings(offset, stride_lag)
         return StepCount(steps, round(60.0 * fps * 2 / stride_lag, 1), round(stride_r, 3), "foot_offset")
     steps = _peaks(spread, int(0.6 * step_lag), 0.2 * float(spread.std()))
     return StepCount(steps, round(60.0 * fps / step_lag, 1), round(step_r, 3), "leg_spread")

@@ -22,7 +22,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from genuscreen.video.background import ForegroundDetector, estimate_background
+from genuscreen.video.background import ForegroundDetector, estimate_background, moving_region
 from genuscreen.video.blobs import box_iou, find_blobs
 from genuscreen.video.errors import Cancelled, VideoOpenError
 from genuscreen.video.sources import FileSource, VideoInfo
@@ -144,21 +144,42 @@ def load_empty_scene(reference: np.ndarray | str | os.PathLike) -> np.ndarray:
 
 
 class _Sampler:
-    """Keeps about ``n`` frames evenly spread over a stream of unknown length (stride doubling)."""
+    """Keeps about ``n`` frames evenly spread over a stream of unknown length (stride doubling).
 
-    def __init__(self, n: int, expected: int):
+    Each sample is paired with the frame ``gap`` frames later, to see what moves at that moment;
+    only the motion region is kept, not the second frame.
+    """
+
+    def __init__(self, n: int, expected: int, gap: int):
         self.n = n
+        self.gap = gap
         self.stride = max(1, expected // n) if expected > 0 else 1
         self.items: list[tuple[int, np.ndarray]] = []
+        self.moving: dict[int, np.ndarray] = {}
 
     def wants(self, index: int) -> bool:
-        return index % self.stride == 0
+        return index % self.stride == 0 or (index >= self.gap and (index - self.gap) % self.stride == 0)
 
     def add(self, index: int, image: np.ndarray) -> None:
-        self.items.append((index, image))
+        partner_of = index - self.gap
+        if partner_of % self.stride == 0 and partner_of not in self.moving:
+            for i, sample in reversed(self.items):
+                if i == partner_of:
+                    self.moving[i] = moving_region(sample, image)
+                    break
+                if i < partner_of:
+                    break
+        if index % self.stride == 0:
+            self.items.append((index, image))
         if len(self.items) >= 2 * self.n:
             self.stride *= 2
             self.items = [(i, im) for i, im in self.items if i % self.stride == 0]
+            self.moving = {i: m for i, m in self.moving.items() if i % self.stride == 0}
+
+    def stacks(self) -> tuple[np.ndarray, np.ndarray]:
+        images = np.stack([im for _, im in self.items])
+        moving = np.stack([self.moving.get(i, np.zeros(im.shape[:2], bool)) for i, im in self.items])
+        return images, moving
 
 
 def _people_detector() -> cv2.HOGDescriptor:
@@ -226,26 +247,26 @@ def _extract(
     expected = info.frame_count
 
     # Pass 1: samples for the background and the people detector.
-    sampler = _Sampler(params.background_samples, expected)
+    sampler = _Sampler(params.background_samples, expected, gap=max(1, round(0.15 * info.fps)))
     for frame in src.frames(decode=sampler.wants):
         _check_cancel(should_cancel)
         sampler.add(frame.index, _resize(frame.image, scale))
         progress("background", frame.index + 1, max(expected, frame.index + 1))
     frames_read = src.frames_read
-    samples = np.stack([im for _, im in sampler.items])
+    samples, moving = sampler.stacks()
     if empty_scene is not None:
         background = _resize(load_empty_scene(empty_scene), 1.0)
         background = cv2.resize(background, (samples.shape[2], samples.shape[1]), interpolation=cv2.INTER_AREA)
         inpainted = 0.0
     else:
-        background, inpainted = estimate_background(samples)
+        background, inpainted = estimate_background(samples, moving)
     hog = _people_detector()
     step = max(1, len(sampler.items) // params.detector_samples)
     detections: dict[int, list[tuple[float, float, float, float]]] = {}
     for index, image in sampler.items[::step]:
         _check_cancel(should_cancel)
         detections[index] = [tuple(v / scale for v in b) for b in _detect_people(hog, image)]
-    del samples, sampler
+    del samples, moving, sampler
 
     # Pass 2: segmentation and tracking, frame by frame.
     detector = ForegroundDetector(background)
