@@ -89,6 +89,16 @@ def test_across_walker_moves_horizontally():
     assert cy.max() - cy.min() < 6
 
 
+def test_away_walker_shrinks_and_stops():
+    walker = Walker(path="away", start_distance_m=2.5, end_distance_m=5.0)
+    scene = Scene(**SMALL, fps=10, duration_s=4.0, walkers=(walker,))
+    frames = _frames(scene)
+    heights = [f.boxes[0][3] - f.boxes[0][1] for f in frames]
+    assert heights[-1] < 0.6 * heights[0]
+    assert frames[-1].distances_m[0] == pytest.approx(5.0, abs=0.3)
+    assert frames[-1].distances_m[0] == frames[-5].distances_m[0]  # standing by then
+
+
 @pytest.mark.parametrize("cadence", [100.0, 140.0, 170.0])
 def test_heel_strikes_follow_the_cadence(cadence):
     walker = Walker(path="across", cadence_steps_per_min=cadence, start_time_s=0.7)

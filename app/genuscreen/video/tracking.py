@@ -16,6 +16,7 @@ from genuscreen.video.blobs import Blob, box_iou, box_overlap_of
 _MATCH_IOU = 0.15
 _MERGE_COVER = 0.5  # share of a predicted box inside another track's blob that means "merged"
 _VELOCITY_SMOOTHING = 0.5
+_FRAGMENT_HEIGHT = 0.7  # a track shorter than this share of the blob that covers it is a body part
 
 
 class TrackObservation:
@@ -81,14 +82,20 @@ class Tracker:
                 continue
             blob_of_track[ti] = bi
             track_of_blob[bi] = ti
-        # Tracks left without a blob but covered by another track's blob: a crossing.
+        # Tracks left without a blob but covered by another track's blob: a crossing of two
+        # people, or a fragment (legs, a head) of one person that is whole again. A fragment is
+        # much shorter than the blob that swallowed it, and ends; crossing people keep sharing.
         sharing: dict[int, list[int]] = {}
+        fragments: set[int] = set()
         for ti, p in enumerate(predictions):
             if ti in blob_of_track:
                 continue
             for bi, b in enumerate(blobs):
                 if bi in track_of_blob and box_overlap_of(p, b.box) >= _MERGE_COVER:
-                    sharing.setdefault(bi, []).append(ti)
+                    if (p[3] - p[1]) < _FRAGMENT_HEIGHT * b.height:
+                        fragments.add(ti)
+                    else:
+                        sharing.setdefault(bi, []).append(ti)
                     break
         for ti, track in enumerate(self.active):
             if ti in blob_of_track:
@@ -107,8 +114,8 @@ class Tracker:
                 track.observations.append(TrackObservation(index, time_s, blob.box, blob.mask))
                 self.active.append(track)
         still_active = []
-        for track in self.active:
-            if index - track.last_index > self.max_missed_frames:
+        for ti, track in enumerate(list(self.active)):
+            if ti in fragments or index - track.last_index > self.max_missed_frames:
                 self.finished.append(track)
             else:
                 still_active.append(track)
