@@ -102,6 +102,9 @@ def estimate_background(
     return background, unknown_fraction
 
 
+_SUM_CHANNELS = np.ones((1, 3), np.float32)  # cv2.transform matrix: b + g + r
+
+
 @dataclass
 class ForegroundParams:
     """Thresholds of the per-frame foreground test (colour differences on a 0-255 scale)."""
@@ -126,7 +129,7 @@ class ForegroundDetector:
         self.background = background
         self.params = params or ForegroundParams()
         bg = background.astype(np.float32)
-        self._bg_sum = bg.sum(axis=2) + 1.0
+        self._bg_sum = cv2.transform(bg, _SUM_CHANNELS) + 1.0
         self._bg_chroma = bg / self._bg_sum[..., None]
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
@@ -138,27 +141,31 @@ class ForegroundDetector:
         median = int(np.searchsorted(np.cumsum(hist), hist.sum() / 2))
         low = max(p.low, median * p.noise_factor * 0.5)
         high = max(p.high, median * p.noise_factor)
-        weak = (diff > low).astype(np.uint8)
-        strong = diff > high
-        if not strong.any():
+        weak = cv2.threshold(diff, low, 1, cv2.THRESH_BINARY)[1]
+        strong = cv2.threshold(diff, high, 1, cv2.THRESH_BINARY)[1]
+        if not cv2.countNonZero(strong):
             return np.zeros_like(weak)
         weak = self._remove_shadows(frame, weak)
         count, labels = cv2.connectedComponents(weak, connectivity=8)
         keep = np.zeros(count, bool)
-        keep[np.unique(labels[strong & (weak > 0)])] = True
+        keep[np.unique(labels[(strong & weak) > 0])] = True
         keep[0] = False
         return keep[labels].astype(np.uint8)
 
     def _remove_shadows(self, frame: np.ndarray, weak: np.ndarray) -> np.ndarray:
         p = self.params
-        ys, xs = np.nonzero(weak)
-        if ys.size == 0:
+        x, y, w, h = cv2.boundingRect(weak)
+        if w == 0 or h == 0:
             return weak
-        f = frame[ys, xs].astype(np.float32)
-        f_sum = f.sum(axis=1) + 1.0
-        ratio = f_sum / self._bg_sum[ys, xs]
-        chroma = np.abs(f / f_sum[:, None] - self._bg_chroma[ys, xs]).sum(axis=1)
+        # Only the region that changed is examined: usually the child and its shadow.
+        region = (slice(y, y + h), slice(x, x + w))
+        # cv2 rather than numpy: numpy's reductions over a 3-long last axis are slow per frame.
+        f = frame[region].astype(np.float32)
+        f_sum = cv2.transform(f, _SUM_CHANNELS) + 1.0
+        ratio = f_sum / self._bg_sum[region]
+        normalised = f / cv2.merge([f_sum, f_sum, f_sum])
+        chroma = cv2.transform(cv2.absdiff(normalised, self._bg_chroma[region]), _SUM_CHANNELS)
         shadow = (ratio > p.shadow_min_ratio) & (ratio < p.shadow_max_ratio) & (chroma < p.shadow_max_chroma)
         out = weak.copy()
-        out[ys[shadow], xs[shadow]] = 0
+        out[region][shadow] = 0
         return out

@@ -287,10 +287,11 @@ def _extract(
             break
         small = _resize(frame.image, scale)
         gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-        luma[i] = float(gray.mean())
+        luma[i] = cv2.mean(gray)[0]
         foreground = detector(small)
         tracker.update(i, frame.time_s, find_blobs(foreground, min_area))
-        shifts[i] = motion.shift(gray, foreground) / scale
+        # Every other frame is enough to see a moving camera; NaN marks the frames not measured.
+        shifts[i] = motion.shift(gray, foreground) / scale if i % 2 == 0 else np.nan
         times.append(frame.time_s)
         if i % sheet_every == 0 and len(thumbnails) < params.sheet_frames:
             thumbnails[i] = small
@@ -326,7 +327,7 @@ class _CameraMotion:
 
     def __init__(self, background: np.ndarray):
         self.reference = cv2.cvtColor(background, cv2.COLOR_BGR2GRAY)
-        corners = cv2.goodFeaturesToTrack(self.reference, maxCorners=80, qualityLevel=0.01, minDistance=8)
+        corners = cv2.goodFeaturesToTrack(self.reference, maxCorners=50, qualityLevel=0.01, minDistance=8)
         self.points = corners.astype(np.float32) if corners is not None else None
 
     def shift(self, gray: np.ndarray, foreground: np.ndarray) -> np.ndarray:
