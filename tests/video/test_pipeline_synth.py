@@ -183,3 +183,30 @@ def test_standing_child_with_reference_counts_no_steps(tmp_path: Path) -> None:
     inspection = inspect_video(path, empty_scene=empty)
     assert inspection.extraction.walker is not None
     assert "too_few_steps" in inspection.quality.codes()
+
+
+def test_progress_is_reported_and_cancel_stops_quickly(frontal) -> None:
+    import time
+
+    from genuscreen.video import Cancelled
+
+    _, path, _, _, _ = frontal
+    seen: list[tuple[str, int, int]] = []
+    inspect_video(path, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = [s for s, _, _ in seen]
+    assert stages[0] == "background" and stages[-1] == "tracking"
+    tracking = [(d, t) for s, d, t in seen if s == "tracking"]
+    assert tracking[-1][0] == tracking[-1][1]  # reaches 100%
+    assert all(b[0] >= a[0] for a, b in zip(tracking, tracking[1:]))  # never goes back
+
+    calls = {"n": 0, "asked": None}
+
+    def should_cancel() -> bool:
+        calls["n"] += 1
+        if calls["n"] == 60 and calls["asked"] is None:
+            calls["asked"] = time.perf_counter()
+        return calls["asked"] is not None
+
+    with pytest.raises(Cancelled):
+        inspect_video(path, should_cancel=should_cancel)
+    assert time.perf_counter() - calls["asked"] < 1.0

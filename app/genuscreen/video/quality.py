@@ -32,8 +32,11 @@ class QualityLimits:
     walking_away_scale: float = -0.25
     # Share of the walker's frames with two or more people in view.
     max_crowded_share: float = 0.15
-    # 95th percentile of the camera's shift against the scene, as a share of frame width.
+    # 95th percentile of the camera's distance from its median position, as a share of width.
     max_camera_shift: float = 0.015
+    # When the shift cannot be measured (the scene's corners are lost in most frames) and this
+    # share of the picture differs from the background, the picture moves as a whole.
+    unmeasured_foreground_share: float = 0.25
     # Median brightness (0-255) below which the legs cannot be separated from the floor.
     min_brightness: float = 40.0
 
@@ -71,6 +74,22 @@ class QualityReport:
             "steps": self.steps,
             "measurements": self.measurements,
         }
+
+
+def _camera_shift(extraction: Extraction, limits: QualityLimits) -> float | None:
+    """95th percentile of the camera's shift as a share of width; None when it cannot be told."""
+    shifts = extraction.camera_shift
+    measured_frames = shifts[::2]  # the shift is measured on every other frame
+    finite = np.isfinite(shifts).all(axis=1)
+    if finite.sum() >= max(3, 0.3 * len(measured_frames)):
+        path = shifts[finite]
+        offsets = np.hypot(*(path - np.median(path, axis=0)).T)
+        return float(np.percentile(offsets, 95)) / extraction.info.width
+    share = extraction.foreground_share
+    if share.size and float(np.median(share)) > limits.unmeasured_foreground_share:
+        # Lost the scene in most frames while much of the picture changes: the camera moves.
+        return float("inf")
+    return None
 
 
 def _lateral_travel(track: PersonTrack, frame_width: int) -> float:
@@ -114,19 +133,14 @@ def check_quality(
     info = extraction.info
     walker = extraction.walker
     brightness = float(np.median(extraction.luma)) if extraction.luma.size else 0.0
-    shifts = extraction.camera_shift
-    finite = np.isfinite(shifts).all(axis=1)
-    camera_shift = (
-        float(np.percentile(np.hypot(shifts[finite, 0], shifts[finite, 1]), 95)) / info.width
-        if finite.sum() >= max(3, 0.3 * len(shifts))
-        else None
-    )
+    camera_shift = _camera_shift(extraction, limits)
     measurements: dict = {
         "width": info.width,
         "height": info.height,
         "duration_s": round(extraction.duration_s, 3),
         "brightness": round(brightness, 1),
-        "camera_shift": None if camera_shift is None else round(camera_shift, 4),
+        "camera_shift": None if camera_shift is None or not math.isfinite(camera_shift) else round(camera_shift, 4),
+        "foreground_share_median": round(float(np.median(extraction.foreground_share)), 3) if extraction.foreground_share.size else 0.0,
         "background_inpainted": round(extraction.background_inpainted, 3),
         "used_empty_scene": extraction.used_empty_scene,
         "cadence_steps_per_min": steps.cadence_steps_per_min,
@@ -152,12 +166,17 @@ def check_quality(
             )
         )
     if camera_shift is not None and camera_shift > limits.max_camera_shift:
+        amount = (
+            f"up to {100 * camera_shift:.1f}% of the picture width"
+            if math.isfinite(camera_shift)
+            else "the whole picture moves"
+        )
         problems.append(
             Problem(
                 "camera_moving",
-                f"The camera moved during the recording (up to {100 * camera_shift:.1f}% of the picture width). "
+                f"The camera moved during the recording ({amount}). "
                 "Put the camera on a tripod or a steady surface and record again.",
-                round(camera_shift, 4),
+                round(camera_shift, 4) if math.isfinite(camera_shift) else None,
             )
         )
 

@@ -107,7 +107,8 @@ class Extraction:
     walker: PersonTrack | None
     people: list[PersonTrack]  # every person-like track, the walker included
     luma: np.ndarray  # [frames_read] mean brightness per frame (0-255)
-    camera_shift: np.ndarray  # [frames_read, 2] shift of each frame against the background (full-frame px; NaN: no reliable peak)
+    camera_shift: np.ndarray  # [frames_read, 2] camera drift since the first frame (full-frame px; NaN: not measured)
+    foreground_share: np.ndarray  # [frames_read] share of the frame that differs from the background
     background_inpainted: float  # share of background pixels never seen uncovered
     used_empty_scene: bool
     detections: dict[int, list[tuple[float, float, float, float]]]  # sample index -> HOG boxes (full-frame)
@@ -275,9 +276,10 @@ def _extract(
     times: list[float] = []
     luma = np.zeros(frames_read, np.float32)
     shifts = np.zeros((frames_read, 2), np.float32)
+    foreground_share = np.zeros(frames_read, np.float32)
     sheet_every = max(1, frames_read // params.sheet_frames)
     thumbnails: dict[int, np.ndarray] = {}
-    motion = _CameraMotion(background)
+    motion = _CameraMotion()
     fps_guess = info.fps
     tracker = Tracker(max_missed_frames=max(2, int(params.max_gap_s * fps_guess)))
     for frame in src.frames():
@@ -289,9 +291,10 @@ def _extract(
         gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         luma[i] = cv2.mean(gray)[0]
         foreground = detector(small)
+        foreground_share[i] = cv2.countNonZero(foreground) / foreground.size
         tracker.update(i, frame.time_s, find_blobs(foreground, min_area))
         # Every other frame is enough to see a moving camera; NaN marks the frames not measured.
-        shifts[i] = motion.shift(gray, foreground) / scale if i % 2 == 0 else np.nan
+        shifts[i] = motion.update(gray) / scale if i % 2 == 0 else np.nan
         times.append(frame.time_s)
         if i % sheet_every == 0 and len(thumbnails) < params.sheet_frames:
             thumbnails[i] = small
@@ -312,6 +315,7 @@ def _extract(
         people=people,
         luma=luma[:frames_read],
         camera_shift=shifts[:frames_read],
+        foreground_share=foreground_share[:frames_read],
         background_inpainted=inpainted,
         used_empty_scene=empty_scene is not None,
         detections=detections,
@@ -321,29 +325,37 @@ def _extract(
 
 
 class _CameraMotion:
-    """Shift of each frame against the background, from corners of the background followed by
-    optical flow, ignoring points on moving things. Against the background rather than frame to
-    frame, so small errors do not add up; NaN when too few corners are visible."""
+    """Where the camera has drifted since the first frame, from corners followed by optical flow
+    between successive measured frames. Most corners sit on the static scene, so their median
+    displacement is the camera's own motion; a walker's corners are outvoted. Corners that fail
+    a forward-backward check (occluded, on a bare wall) do not vote; a frame where too few agree
+    is not measured (NaN) and the path carries on from the last measured position."""
 
-    def __init__(self, background: np.ndarray):
-        self.reference = cv2.cvtColor(background, cv2.COLOR_BGR2GRAY)
-        corners = cv2.goodFeaturesToTrack(self.reference, maxCorners=50, qualityLevel=0.01, minDistance=8)
-        self.points = corners.astype(np.float32) if corners is not None else None
+    def __init__(self) -> None:
+        self.previous: np.ndarray | None = None
+        self.position = np.zeros(2, np.float32)
 
-    def shift(self, gray: np.ndarray, foreground: np.ndarray) -> np.ndarray:
-        if self.points is None or len(self.points) < 6:
-            return np.array([np.nan, np.nan], np.float32)
-        moved, status, _ = cv2.calcOpticalFlowPyrLK(
-            self.reference, gray, self.points, None, winSize=(15, 15), maxLevel=3
-        )
-        start = self.points[:, 0]
-        end = moved[:, 0]
-        xs = np.clip(start[:, 0].astype(int), 0, gray.shape[1] - 1)
-        ys = np.clip(start[:, 1].astype(int), 0, gray.shape[0] - 1)
-        good = (status[:, 0] == 1) & (foreground[ys, xs] == 0)
-        if good.sum() < 6:
-            return np.array([np.nan, np.nan], np.float32)
-        return np.median(end[good] - start[good], axis=0).astype(np.float32)
+    def update(self, gray: np.ndarray) -> np.ndarray:
+        nan = np.array([np.nan, np.nan], np.float32)
+        previous, self.previous = self.previous, gray
+        if previous is None:
+            return self.position.copy()
+        corners = cv2.goodFeaturesToTrack(previous, maxCorners=60, qualityLevel=0.01, minDistance=10)
+        if corners is None or len(corners) < 8:
+            return nan
+        params = dict(winSize=(21, 21), maxLevel=3)
+        moved, status, _ = cv2.calcOpticalFlowPyrLK(previous, gray, corners, None, **params)
+        back, status_back, _ = cv2.calcOpticalFlowPyrLK(gray, previous, moved, None, **params)
+        start, end = corners[:, 0], moved[:, 0]
+        good = (status[:, 0] == 1) & (status_back[:, 0] == 1) & (np.hypot(*(back[:, 0] - start).T) < 1.0)
+        if good.sum() < 8:
+            return nan
+        shift = np.median(end[good] - start[good], axis=0)
+        agreeing = np.hypot(*(end[good] - start[good] - shift).T) < 1.0
+        if agreeing.mean() < 0.5:
+            return nan
+        self.position += shift.astype(np.float32)
+        return self.position.copy()
 
 
 def _measured_fps(times: np.ndarray, header_fps: float) -> float:
