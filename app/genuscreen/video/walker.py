@@ -294,7 +294,7 @@ def _extract(
         foreground_share[i] = cv2.countNonZero(foreground) / foreground.size
         tracker.update(i, frame.time_s, find_blobs(foreground, min_area))
         # Every other frame is enough to see a moving camera; NaN marks the frames not measured.
-        shifts[i] = motion.update(gray) / scale if i % 2 == 0 else np.nan
+        shifts[i] = motion.update(gray, foreground) / scale if i % 2 == 0 else np.nan
         times.append(frame.time_s)
         if i % sheet_every == 0 and len(thumbnails) < params.sheet_frames:
             thumbnails[i] = small
@@ -333,25 +333,31 @@ class _CameraMotion:
 
     def __init__(self) -> None:
         self.previous: np.ndarray | None = None
+        self.previous_still: np.ndarray | None = None
         self.position = np.zeros(2, np.float32)
+        self._grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))
 
-    def update(self, gray: np.ndarray) -> np.ndarray:
+    def update(self, gray: np.ndarray, foreground: np.ndarray) -> np.ndarray:
+        """Camera position after this frame; ``foreground`` marks moving things to keep off."""
         nan = np.array([np.nan, np.nan], np.float32)
-        previous, self.previous = self.previous, gray
+        previous, still = self.previous, self.previous_still
+        self.previous = gray
+        # Corners only on the scene, away from people: a walker's own motion must not vote.
+        self.previous_still = (cv2.dilate(foreground, self._grow) == 0).astype(np.uint8)
         if previous is None:
             return self.position.copy()
-        corners = cv2.goodFeaturesToTrack(previous, maxCorners=60, qualityLevel=0.01, minDistance=10)
+        corners = cv2.goodFeaturesToTrack(previous, maxCorners=60, qualityLevel=0.01, minDistance=8, mask=still)
         if corners is None or len(corners) < 8:
             return nan
         params = dict(winSize=(21, 21), maxLevel=3)
         moved, status, _ = cv2.calcOpticalFlowPyrLK(previous, gray, corners, None, **params)
         back, status_back, _ = cv2.calcOpticalFlowPyrLK(gray, previous, moved, None, **params)
         start, end = corners[:, 0], moved[:, 0]
-        good = (status[:, 0] == 1) & (status_back[:, 0] == 1) & (np.hypot(*(back[:, 0] - start).T) < 1.0)
+        good = (status[:, 0] == 1) & (status_back[:, 0] == 1) & (np.hypot(*(back[:, 0] - start).T) < 0.5)
         if good.sum() < 8:
             return nan
         shift = np.median(end[good] - start[good], axis=0)
-        agreeing = np.hypot(*(end[good] - start[good] - shift).T) < 1.0
+        agreeing = np.hypot(*(end[good] - start[good] - shift).T) < 0.5
         if agreeing.mean() < 0.5:
             return nan
         self.position += shift.astype(np.float32)
