@@ -210,3 +210,17 @@ def test_progress_is_reported_and_cancel_stops_quickly(frontal) -> None:
     with pytest.raises(Cancelled):
         inspect_video(path, should_cancel=should_cancel)
     assert time.perf_counter() - calls["asked"] < 1.0
+
+
+def test_walker_is_the_child_walking_toward_the_camera(tmp_path: Path) -> None:
+    # An adult crosses the back of the room while the child walks toward the camera.
+    child = toward()
+    adult = Walker(path="across", height_m=1.75, start_distance_m=7.0, lateral_offset_m=-3.0, speed_m_s=1.3,
+                   cadence_steps_per_min=110, shirt_bgr=(60, 60, 60))
+    scene = Scene(**SIZE, duration_s=5.6, walkers=(child, adult), seed=21)
+    path, boxes, _ = make_clip(tmp_path, "child_and_adult", scene)
+    inspection = inspect_video(path)
+    walker = inspection.extraction.walker
+    ious = [box_iou(f.box, boxes[f.index]) for f in walker.frames if boxes[f.index] is not None]
+    assert np.median(ious) > 0.8
+    assert "multiple_people" in inspection.quality.codes()
