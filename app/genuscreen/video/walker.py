@@ -374,8 +374,19 @@ def _measured_fps(times: np.ndarray, header_fps: float) -> float:
     return float(1.0 / np.median(dt))
 
 
-def _canonical(mask: np.ndarray, box: tuple[int, int, int, int], scale: float) -> tuple[np.ndarray, tuple]:
-    """Height-normalise a silhouette into the canonical square; return it and its crop box (full frame)."""
+def canonical_silhouette(mask: np.ndarray, box: tuple[int, int, int, int], scale: float = 1.0) -> tuple[np.ndarray, tuple]:
+    """Height-normalise a silhouette into the canonical square.
+
+    The one normalisation used for video and for synthetic training data alike.
+
+    Args:
+        mask: [box h, box w] 0/1 silhouette cut to its tight ``box``.
+        box: x0, y0, x1, y1 of the mask in (working-scale) pixels.
+        scale: working scale / full scale; the crop box is returned in full-frame pixels.
+
+    Returns:
+        (bit-packed [CANONICAL_SIZE, CANONICAL_SIZE] silhouette, crop box x0, y0, x1, y1)
+    """
     x0, y0, x1, y1 = box
     bh, bw = mask.shape
     s = CANONICAL_SIZE / bh
@@ -432,7 +443,7 @@ def _person_tracks(
         detector_hits = hits / seen if seen else 0.0
         frames = []
         for o, box in zip(obs, boxes):
-            bits, crop = _canonical(o.mask, o.box, scale)
+            bits, crop = canonical_silhouette(o.mask, o.box, scale)
             frames.append(
                 WalkerFrame(
                     index=o.index,
