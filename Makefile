@@ -6,7 +6,7 @@ SAMPLE := resources/sample/sample_walk.mp4
 # Tests never need a display; Qt draws offscreen.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: setup run gui test test-slow bench sample clean
+.PHONY: setup run gui test test-slow bench bench-synth sample synth-sheet clean
 
 setup:
 	@bash scripts/setup.sh
@@ -28,6 +28,12 @@ test-slow: setup
 
 bench: setup
 	$(VENV)/python benchmarks/bench_video.py
+
+bench-synth: setup
+	$(VENV)/python benchmarks/bench_synth.py
+
+synth-sheet: setup
+	$(VENV)/python -m genuscreen.synth.sheet docs/synth_contact_sheet.png
 
 sample: setup
 	$(VENV)/python resources/sample/make_sample.py

@@ -2,6 +2,7 @@
 
 Sub-commands:
     inspect VIDEO   check a recording against the protocol; optional JSON and contact sheet
+    synth           render a labelled data set of synthetic walking-child clips
     gui             start the desktop application (also the ``genuscreen-gui`` script)
 
 Errors the user can act on are printed as one clear line on stderr with exit code 2; no traceback.
@@ -79,6 +80,60 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return EXIT_OK if inspection.quality.ok else EXIT_NOT_SCREENABLE
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    import time
+
+    from genuscreen.synth.dataset import DatasetError, write_dataset
+
+    def fail(message: str) -> int:
+        print(f"genuscreen synth: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+    def parse_size(text: str) -> tuple[int, int] | None:
+        """'640x480' -> (640, 480); None when the text is not WIDTHxHEIGHT."""
+        width, sep, height = text.lower().partition("x")
+        if not sep or not width.isdigit() or not height.isdigit():
+            return None
+        return int(width), int(height)
+
+    size = None
+    if args.size is not None:
+        size = parse_size(args.size)
+        if size is None or not (64 <= min(size) and max(size) <= 7680):
+            return fail(f"--size must be WIDTHxHEIGHT with 64-7680 pixels a side, e.g. 640x480; got {args.size!r}")
+    if args.n < 1:
+        return fail(f"--n must be at least 1, got {args.n}")
+    if args.borderline < 0:
+        return fail(f"--borderline must not be negative, got {args.borderline}")
+    if args.fps is not None and not 1.0 <= args.fps <= 240.0:
+        return fail(f"--fps must be within 1-240, got {args.fps:g}")
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        return fail(f"--workers must be at least 1, got {workers}")
+    if args.seed < 0:
+        return fail(f"--seed must not be negative, got {args.seed}")
+
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        rate = 60.0 * done / max(time.perf_counter() - started, 1e-9)
+        end = "\n" if done == total else ""
+        print(f"\rsynth: {done}/{total} clips, {rate:.1f} clips/min", end=end, file=sys.stderr, flush=True)
+
+    try:
+        records = write_dataset(
+            args.out, args.n, args.seed, borderline=args.borderline, varus=args.varus, masks=args.masks,
+            size=size, fps=args.fps, workers=workers, overwrite=args.overwrite, progress=progress,
+        )
+    except DatasetError as error:
+        return fail(str(error))
+    except OSError as error:
+        return fail(f"could not write the data set ({error.strerror or error}). Choose a folder you can write to.")
+    out = Path(args.out)
+    print(f"{len(records)} clips written to {out / 'clips'}; labels in {out / 'labels.jsonl'} and {out / 'labels.csv'}")
+    return EXIT_OK
+
+
 def cmd_gui(_args: argparse.Namespace) -> int:
     from genuscreen.gui.app import run
 
@@ -101,6 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--empty-scene", metavar="FILE", help="image or clip of the scene without anyone in it")
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("synth", help="render a labelled data set of synthetic walking-child clips")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (clips/, labels.jsonl, labels.csv)")
+    p.add_argument("--n", type=int, required=True, help="number of clips with hard labels (normal / genu valgum)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the whole data set (default 0)")
+    p.add_argument("--borderline", type=int, default=0, metavar="K", help="add K clips with borderline angles (10-15 degrees)")
+    p.add_argument("--varus", action="store_true", help="make 10%% of the clips varus (bow legs) instead of normal")
+    p.add_argument("--masks", action="store_true", help="also write per-frame masks, boxes and joints (masks/<id>.npz)")
+    p.add_argument("--size", metavar="WxH", help="frame size of every clip, e.g. 640x480 (default: drawn per clip)")
+    p.add_argument("--fps", type=float, help="frame rate of every clip (default: drawn from 25/30/50/60)")
+    p.add_argument("--workers", type=int, help="processes to render in (default: all cores)")
+    p.add_argument("--overwrite", action="store_true", help="replace a data set already in DIR")
+    p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("gui", help="start the desktop application")
     p.set_defaults(func=cmd_gui)

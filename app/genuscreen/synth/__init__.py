@@ -7,21 +7,46 @@ clip, are made with it. It needs only numpy and OpenCV.
 """
 
 from genuscreen.synth.walk import (
+    SKIN_TONES_BGR,
+    LegGeometry,
     RenderedFrame,
     Scene,
     Walker,
     heel_strike_times,
     heel_strikes,
+    intermalleolar_distance_cm,
+    leg_geometry,
     render,
+    valgum_severity,
     write_video,
+)
+from genuscreen.synth.dataset import (
+    DatasetError,
+    clip_seed,
+    label_plan,
+    load_masks,
+    sample_child,
+    sample_clip,
+    sample_scene,
+    silhouette_clips,
+    write_dataset,
 )
 
 __all__ = [
+    "DatasetError",
     "RenderedFrame",
     "Scene",
     "Walker",
+    "clip_seed",
     "heel_strike_times",
     "heel_strikes",
+    "label_plan",
+    "load_masks",
     "render",
+    "sample_child",
+    "sample_clip",
+    "sample_scene",
+    "silhouette_clips",
+    "write_dataset",
     "write_video",
 ]

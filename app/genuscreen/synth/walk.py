@@ -1,17 +1,24 @@
 """Render synthetic videos of people walking in a room, with exact per-frame ground truth.
 
-The scene is a pinhole camera looking into a box-shaped room. Each person is an articulated 3D
-figure (head, neck, trunk, arms, thighs, shanks, feet) whose sagittal hip, knee and ankle angles
-follow normative gait curves, with arm swing and lateral sway. The body is carried by its stance
-foot, which rolls on the floor without sliding; the forward motion and the vertical bob both come
-from that, and the hip curve is scaled so the result walks at the requested speed. The static
-knee frontal-plane angle (tibiofemoral angle, TFA, positive = valgus) is built into the leg
-geometry, so a valgus figure walks with its knees close together and its ankles apart.
+The scene is a pinhole camera looking into a box-shaped room or a corridor. Each person is an
+articulated 3D figure (``genuscreen.synth.body``: proportions by age, sex and BMI, a knee
+geometry with an exact static tibiofemoral angle, normative gait with pelvic motion, sway, arm
+swing, the gait features of genu valgum, and step-to-step variability). The body is carried by
+its stance foot, which rolls on the floor without sliding.
 
 Every body part is projected through the camera and drawn as a filled convex polygon, far parts
-first, into the image and into a label image; the label image gives exact, occlusion-aware masks.
-The room is ray-cast once per scene and sensor noise comes from a pre-drawn tile, so a frame costs
-little more than copying the background and filling a few dozen small polygons.
+first, into the image and into a label image; the label image gives exact, occlusion-aware
+masks. Limbs are tapered capsules, trunk and skirt convex hulls of rings, head and hair the
+exact outlines of ellipsoids seen from the camera. Each part is shaded as a dark outline band
+with mid-tone and lit fills shifted toward the light, which the lens blur softens into a
+gradient. The room is ray-cast once per scene (walls with paint, wallpaper, panelling or tiles;
+doors, a bright window, pictures, furniture, a rug; or a long corridor with side doors and
+ceiling lights); light direction, intensity and colour temperature shade and tint everything;
+the lens blurs the picture, sensor noise (from a pre-drawn tile) lies over it, and motion blur
+and JPEG compression are optional. A frame therefore costs little more than copying the
+background and filling a few dozen small polygons; ``render(scene, rgb=False)`` skips the
+picture altogether and draws only the label image, for exact masks, boxes and joints at a
+fraction of the cost.
 
 World coordinates: metres, x to the right of the camera, y up (floor at y = 0), z away from the
 camera along the floor. The camera stands at (0, ``camera_height_m``, 0) and looks along +z,
@@ -20,7 +27,6 @@ tilted down by ``tilt_deg``.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,31 +35,55 @@ from typing import Iterable, Iterator
 import cv2
 import numpy as np
 
+from genuscreen.synth.body import (
+    _HEM_N,
+    _IDX,
+    _JOINT_IDX,
+    _JOINT_NAMES,
+    _NAMES,
+    LEGWEAR,
+    PATHS,
+    SEXES,
+    SKIN_TONES_BGR,
+    LegGeometry,
+    Walker,
+    _Body,
+    _body_of,
+    heel_strike_times,
+    heel_strikes,
+    intermalleolar_distance_cm,
+    leg_geometry,
+    valgum_severity,
+)
+
 __all__ = [
+    "BACKGROUNDS",
+    "FLOORS",
+    "LEGWEAR",
+    "PATHS",
+    "SEXES",
+    "SKIN_TONES_BGR",
+    "LegGeometry",
     "RenderedFrame",
     "Scene",
     "Walker",
     "heel_strike_times",
     "heel_strikes",
+    "intermalleolar_distance_cm",
+    "leg_geometry",
     "render",
+    "valgum_severity",
     "write_video",
 ]
 
-PATHS = ("toward", "across", "away", "still")
-LEGWEAR = ("shorts", "leggings", "trousers")
-BACKGROUNDS = ("room", "plain")
-FLOORS = ("auto", "tiles", "planks", "carpet")
+BACKGROUNDS = ("room", "plain", "corridor")
+FLOORS = ("auto", "tiles", "planks", "carpet", "lino")
 
 # Sub-pixel bits for cv2 polygon filling: outlines keep 1/16 px precision, so small, distant
 # figures do not wobble by whole pixels from frame to frame.
 _SHIFT = 4
 _ONE = float(1 << _SHIFT)
-
-# Seconds a walker needs to come to a standstill at the end of a "toward"/"away" walk.
-_STOP_BLEND_S = 0.6
-# Gait phase (fraction of a stride, 0 = right heel strike) at which a walker enters. Entering
-# mid-stance means the first heel strike happens on screen and can be detected as an event.
-_ENTRY_PHASE = 0.3
+_UP = np.array([0.0, 1.0, 0.0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,86 +92,8 @@ _ENTRY_PHASE = 0.3
 
 
 @dataclass(frozen=True)
-class Walker:
-    """One person in the scene.
-
-    Attributes:
-        height_m: Stature in metres. Child proportions (big head, legs ~47% of stature) up to
-            1.4 m, blending to adult proportions at 1.65 m and above (0.8-2.0 m accepted).
-        path: ``"toward"`` (walks toward the camera, front visible), ``"across"`` (walks left to
-            right, side view), ``"away"`` (walks away, back visible) or ``"still"`` (stands
-            facing the camera with a small sway).
-        start_distance_m: Distance from the camera along z at entry; for ``"across"`` and
-            ``"still"`` the constant distance.
-        end_distance_m: For ``"toward"``/``"away"``, where the walk ends: the walker comes to a
-            standstill within about half a step of it and stays standing. Unused otherwise.
-        lateral_offset_m: x offset from the camera's centre line; for ``"across"`` the starting x.
-        speed_m_s: Walking speed. With the cadence it sets the step length; the defaults suit a
-            6-8 year old. Give adults their own (e.g. 1.3 m/s at 110 steps/min): at a child's
-            speed and cadence an adult shuffles with very short steps.
-        cadence_steps_per_min: Steps (heel strikes of either foot) per minute.
-        tfa_deg: Static knee frontal angle, positive = valgus (knees together, ankles apart),
-            negative = varus (bow legs).
-        start_time_s: When the walker appears; before that the scene is empty of them.
-        shirt_bgr: Shirt colour.
-        legwear_bgr: Shorts/leggings/trousers colour.
-        skin_bgr: Skin colour.
-        hair_bgr: Hair colour.
-        shoe_bgr: Shoe colour.
-        legwear: ``"shorts"`` (thighs half covered, knees and shanks bare), ``"leggings"`` (tight,
-            whole leg) or ``"trousers"`` (loose, hides the knee shape).
-    """
-
-    height_m: float = 1.25
-    path: str = "toward"
-    start_distance_m: float = 6.0
-    end_distance_m: float = 2.0
-    lateral_offset_m: float = 0.0
-    speed_m_s: float = 1.0
-    cadence_steps_per_min: float = 140.0
-    tfa_deg: float = 5.0
-    start_time_s: float = 0.0
-    shirt_bgr: tuple[int, int, int] = (170, 110, 40)
-    legwear_bgr: tuple[int, int, int] = (55, 45, 40)
-    skin_bgr: tuple[int, int, int] = (135, 165, 215)
-    hair_bgr: tuple[int, int, int] = (30, 45, 70)
-    shoe_bgr: tuple[int, int, int] = (215, 215, 220)
-    legwear: str = "shorts"
-
-    def __post_init__(self) -> None:
-        if self.path not in PATHS:
-            raise ValueError(f"Walker.path must be one of {PATHS}, got {self.path!r}")
-        if self.legwear not in LEGWEAR:
-            raise ValueError(f"Walker.legwear must be one of {LEGWEAR}, got {self.legwear!r}")
-        if not 0.8 <= self.height_m <= 2.0:
-            raise ValueError(f"Walker.height_m must be within 0.8-2.0 m, got {self.height_m}")
-        if self.cadence_steps_per_min <= 0:
-            raise ValueError("Walker.cadence_steps_per_min must be positive")
-        if self.speed_m_s < 0:
-            raise ValueError("Walker.speed_m_s must not be negative")
-        if self.path != "still" and self.speed_m_s <= 0:
-            raise ValueError(f"a {self.path!r} walker needs speed_m_s > 0")
-        if self.start_distance_m <= 0.3:
-            raise ValueError("Walker.start_distance_m must be more than 0.3 m from the camera")
-        if self.path == "toward" and not 0.3 < self.end_distance_m < self.start_distance_m:
-            raise ValueError(
-                "a 'toward' walker needs 0.3 < end_distance_m < start_distance_m, got "
-                f"start={self.start_distance_m}, end={self.end_distance_m}"
-            )
-        if self.path == "away" and not self.end_distance_m > self.start_distance_m:
-            raise ValueError(
-                "an 'away' walker needs end_distance_m > start_distance_m, got "
-                f"start={self.start_distance_m}, end={self.end_distance_m}"
-            )
-        for name in ("shirt_bgr", "legwear_bgr", "skin_bgr", "hair_bgr", "shoe_bgr"):
-            colour = getattr(self, name)
-            if len(colour) != 3 or not all(0 <= int(c) <= 255 for c in colour):
-                raise ValueError(f"Walker.{name} must be three values in 0-255, got {colour!r}")
-
-
-@dataclass(frozen=True)
 class Scene:
-    """Camera, room and people of one synthetic clip.
+    """Camera, room, light and people of one synthetic clip.
 
     Attributes:
         width: Image width in pixels.
@@ -153,17 +105,38 @@ class Scene:
         tilt_deg: Camera pitch, positive looks down.
         walkers: The people; ``walkers[0]`` is the child whose ground truth matters. May be empty
             (an empty-room reference clip).
-        background: ``"room"`` (textured floor, walls with skirting, a door, a picture, furniture,
-            vignetting; layout and colours vary with ``seed``) or ``"plain"`` (one flat colour).
+        background: ``"room"`` (floor, walls with paint, wallpaper, panelling or tiles, doors, a
+            window, a picture, furniture, sometimes a rug; layout and colours vary with
+            ``seed``), ``"corridor"`` (long and narrow, doors along both walls, ceiling lights,
+            a window or a door at the end) or ``"plain"`` (one flat colour).
         brightness: Multiplies the whole image (0.15 gives a too-dark clip).
         noise_sigma: Standard deviation of the additive sensor noise, in grey levels.
         camera_shake_px: Amplitude of a smooth random image translation (a hand-held camera).
         shadow: Draw a soft contact shadow on the floor under each walker.
-        seed: Seeds every random choice, so a scene renders identically each time.
-        floor: ``"auto"`` (tiles, planks or carpet chosen by seed) or one of those three.
+        seed: Seeds every random choice, so a scene renders identically each time. It also
+            seeds each walker's gait variability and style (with the walker's index).
+        floor: ``"auto"`` (chosen by seed) or one of ``"tiles"``, ``"planks"``, ``"carpet"``,
+            ``"lino"``.
         floor_bgr: Overrides the floor's base colour (e.g. a pale floor under pale legs).
         room_depth_m: Distance of the back wall; it is moved back if a walker would stand
-            within 1.5 m of it.
+            within 1.5 m of it. A corridor is at least 14 m long.
+        light_direction_deg: Where the main light comes from, seen from above: 0 from behind
+            the camera (front light), +90 from the camera's right, -90 from its left, 180 from
+            behind the walker (back light: a dark figure). It moves the lit side of every body
+            part, the shadow and a gradient across the room.
+        light_intensity: Strength of the main light relative to the ambient light (1 = the
+            default look; 0.3 flat and dim, 2 harsh and bright).
+        colour_temperature_k: Colour temperature of the light in kelvin: below 5000 warm
+            (orange, e.g. 2800 for incandescent), above cool (blue, e.g. 6500 for daylight);
+            the picture keeps part of the tint, as a camera's white balance leaves it.
+        motion_blur: Exposure as a share of the frame interval (0-1): each walker is averaged
+            over 2-8 sub-frame renders spread over the exposure, so fast limbs smear along their
+            own image motion. Masks, boxes and joints stay those of the frame's time.
+        jpeg_quality: When set (1-100), every image goes through JPEG at that quality, adding
+            compression artefacts as a phone or a still camera would.
+        lens_blur_px: Standard deviation (pixels) of the Gaussian blur of lens and sensor, over
+            the whole picture, before the sensor noise. None: typical of phone video at this
+            size, 0.3 + 0.3 * width / 640 (0.6 px at 640, 1.2 px at 1920); 0: none.
     """
 
     width: int = 640
@@ -183,6 +156,12 @@ class Scene:
     floor: str = "auto"
     floor_bgr: tuple[int, int, int] | None = None
     room_depth_m: float = 9.0
+    light_direction_deg: float = 0.0
+    light_intensity: float = 1.0
+    colour_temperature_k: float = 5000.0
+    motion_blur: float = 0.0
+    jpeg_quality: int | None = None
+    lens_blur_px: float | None = None
 
     def __post_init__(self) -> None:
         if self.width < 16 or self.height < 16:
@@ -201,6 +180,23 @@ class Scene:
             raise ValueError(f"Scene.floor must be one of {FLOORS}")
         if self.brightness <= 0 or self.noise_sigma < 0 or self.camera_shake_px < 0:
             raise ValueError("Scene.brightness must be > 0; noise_sigma and camera_shake_px >= 0")
+        if not 0.0 < self.light_intensity <= 4.0:
+            raise ValueError(
+                f"Scene.light_intensity must be within (0, 4], got {self.light_intensity}"
+            )
+        if not 1500.0 <= self.colour_temperature_k <= 15000.0:
+            raise ValueError(
+                "Scene.colour_temperature_k must be within 1500-15000 K, got "
+                f"{self.colour_temperature_k}"
+            )
+        if not 0.0 <= self.motion_blur <= 1.0:
+            raise ValueError(f"Scene.motion_blur must be within 0-1, got {self.motion_blur}")
+        if self.lens_blur_px is not None and not 0.0 <= self.lens_blur_px <= 10.0:
+            raise ValueError(
+                f"Scene.lens_blur_px must be None or within 0-10, got {self.lens_blur_px}"
+            )
+        if self.jpeg_quality is not None and not 1 <= int(self.jpeg_quality) <= 100:
+            raise ValueError(f"Scene.jpeg_quality must be None or 1-100, got {self.jpeg_quality}")
         if len(self.walkers) > 250:
             raise ValueError("at most 250 walkers fit in the uint8 label image")
         if not all(isinstance(w, Walker) for w in self.walkers):
@@ -219,7 +215,7 @@ class RenderedFrame:
     Attributes:
         index: Frame number, from 0.
         time_s: ``index / fps``.
-        image: HxWx3 BGR uint8.
+        image: HxWx3 BGR uint8, or None when rendered with ``rgb=False``.
         masks: Per walker (order of ``scene.walkers``), an HxW uint8 mask, 255 where that walker
             is the visible surface: a nearer walker hides a farther one. All zero while a walker
             is absent or out of view.
@@ -237,7 +233,7 @@ class RenderedFrame:
 
     index: int
     time_s: float
-    image: np.ndarray
+    image: np.ndarray | None
     masks: list[np.ndarray]
     boxes: list[tuple[int, int, int, int] | None]
     joints: list[dict[str, tuple[float, float]] | None]
@@ -246,104 +242,7 @@ class RenderedFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# Gait curves
-# --------------------------------------------------------------------------------------------
-
-# Normative sagittal joint angles in degrees at 0, 5, ..., 95 % of the stride (0 = heel strike of
-# that leg; toe-off near 60 %). Shapes follow the usual adult/child normative curves (Perry;
-# Winter): hip +30 at heel strike to -9 at terminal stance; knee 18 loading-response flexion and
-# ~61 peak in swing; ankle plantarflexion after heel strike, dorsiflexion in stance, -12 push-off
-# and a few degrees more dorsiflexion in swing than normative, so the rigid toe clears the floor.
-_HIP_TABLE = [30, 29, 27, 23, 19, 15, 11, 7, 3, -1, -6, -9, -5, 4, 14, 22, 28, 31, 32, 31]
-_KNEE_TABLE = [5, 12, 17, 18, 15, 11, 8, 6, 5, 8, 14, 24, 38, 53, 61, 59, 48, 32, 17, 8]
-_ANKLE_TABLE = [0, -4, -5, -1, 3, 6, 8, 9, 10, 9, 5, -4, -12, -10, 0, 5, 6, 4, 2, 0]
-_GAIT_SAMPLES = 256
-
-
-def _smooth_periodic(values: list[float], harmonics: int = 6) -> np.ndarray:
-    """Resample a periodic table to ``_GAIT_SAMPLES`` points through its first harmonics.
-
-    Keeping a few Fourier harmonics gives smooth, periodic curves without the overshoot of an
-    interpolating spline through coarse hand-made tables.
-    """
-    spec = np.fft.rfft(np.asarray(values, dtype=np.float64))
-    spec[harmonics + 1 :] = 0.0
-    return np.fft.irfft(spec, n=_GAIT_SAMPLES) * (_GAIT_SAMPLES / len(values))
-
-
-# Rows: hip, knee, ankle. Sampled once; a pose lookup is a linear interpolation between samples.
-_GAIT = np.stack([_smooth_periodic(t) for t in (_HIP_TABLE, _KNEE_TABLE, _ANKLE_TABLE)])
-_HIP_MEAN = float(_GAIT[0].mean())
-# Hip flexion is measured against the pelvis, which tilts forward by about 10 degrees in gait;
-# the thigh's angle to the vertical is hip flexion minus that tilt.
-_PELVIC_TILT = 10.0
-
-
-def _gait_angles(phases: np.ndarray) -> np.ndarray:
-    """Hip, knee and ankle angles (degrees), shape [3, len(phases)], at stride phases."""
-    x = (np.asarray(phases) % 1.0) * _GAIT_SAMPLES
-    i0 = x.astype(np.int64) % _GAIT_SAMPLES
-    frac = x - np.floor(x)
-    i1 = (i0 + 1) % _GAIT_SAMPLES
-    return _GAIT[:, i0] * (1.0 - frac) + _GAIT[:, i1] * frac
-
-
-def _smoothstep(x: float) -> float:
-    x = min(max(x, 0.0), 1.0)
-    return x * x * (3.0 - 2.0 * x)
-
-
-# --------------------------------------------------------------------------------------------
-# Timing (shared by the renderer and the ground truth functions)
-# --------------------------------------------------------------------------------------------
-
-
-def _stride_s(w: Walker) -> float:
-    """Seconds per stride (two steps)."""
-    return 120.0 / w.cadence_steps_per_min
-
-
-@functools.lru_cache(maxsize=256)
-def _gait_of(w: Walker) -> "_Body":
-    """The body model that fixes a walker's timing; cached because fitting the gait costs ms."""
-    return _Body(w, 1.0)
-
-
-def heel_strikes(walker: Walker, duration_s: float) -> list[tuple[float, str]]:
-    """Ground-truth heel strikes as ``(time_s, "left" | "right")``, in time order.
-
-    A strike is the moment the rendered heel meets the floor: the support shifts onto the
-    leading leg so that its heel touches down exactly at the stride phase of heel strike, so the
-    truth matches the pixels, not just the gait tables. Only strikes taken while
-    the walker walks are listed: from its entry until, for "toward"/"away", it starts to slow
-    down at the end of the walk (the closing, blended step is not a strike), and none for
-    "still". Strikes are listed whether or not the feet are in view: an "across" walker keeps
-    striking after it has left the frame, so intersect with the frames whose box is not None
-    when only visible strikes count.
-
-    Args:
-        walker: The walker.
-        duration_s: Clip length; strikes at or after it are left out.
-
-    Returns:
-        The strikes at exact times (not snapped to frames).
-    """
-    if walker.path == "still":
-        return []
-    return [
-        (walker.start_time_s + tau, side)
-        for tau, side in _gait_of(walker).strikes(duration_s - walker.start_time_s)
-        if walker.start_time_s + tau < duration_s
-    ]
-
-
-def heel_strike_times(walker: Walker, duration_s: float) -> list[float]:
-    """Ground-truth heel strike times (either foot) in seconds; see ``heel_strikes``."""
-    return [t for t, _ in heel_strikes(walker, duration_s)]
-
-
-# --------------------------------------------------------------------------------------------
-# Camera
+# Camera and light
 # --------------------------------------------------------------------------------------------
 
 
@@ -367,520 +266,82 @@ class _Camera:
         )
 
 
-# --------------------------------------------------------------------------------------------
-# Body model
-# --------------------------------------------------------------------------------------------
-
-# Named points of the per-frame point array (local body coordinates: forward, left, up).
-_NAMES = [
-    "head", "neck", "neck_base", "pelvis",
-    "hip_l", "hip_r", "knee_l", "knee_r", "ankle_l", "ankle_r", "heel_l", "heel_r",
-    "toe_l", "toe_r", "ball_l", "ball_r", "shorts_l", "shorts_r", "calf_l", "calf_r",
-    "shoulder_l", "shoulder_r", "elbow_l", "elbow_r", "wrist_l", "wrist_r",
-    "finger_l", "finger_r", "sleeve_l", "sleeve_r", "eye_l", "eye_r",
-]  # fmt: skip
-_IDX = {n: i for i, n in enumerate(_NAMES)}
-_JOINT_NAMES = [
-    "head", "neck", "pelvis", "hip_l", "hip_r", "knee_l", "knee_r", "ankle_l", "ankle_r",
-    "heel_l", "heel_r", "toe_l", "toe_r", "shoulder_l", "shoulder_r", "elbow_l", "elbow_r",
-    "wrist_l", "wrist_r",
-]  # fmt: skip
-_JOINT_IDX = np.array([_IDX[n] for n in _JOINT_NAMES])
-_RING_N = 12
-_RING = np.linspace(0.0, 2.0 * np.pi, _RING_N, endpoint=False)
+def _kelvin_bgr(kelvin: float) -> np.ndarray:
+    """Approximate BGR colour of a black body (Tanner Helland's fit to the CIE tables)."""
+    t = kelvin / 100.0
+    if t <= 66.0:
+        r = 255.0
+        g = 99.4708025861 * math.log(t) - 161.1195681661
+    else:
+        r = 329.698727446 * (t - 60.0) ** -0.1332047592
+        g = 288.1221695283 * (t - 60.0) ** -0.0755148492
+    if t >= 66.0:
+        b = 255.0
+    elif t <= 19.0:
+        b = 0.0
+    else:
+        b = 138.5177312231 * math.log(t - 10.0) - 305.0447927307
+    return np.clip(np.array([b, g, r]), 1.0, 255.0)
 
 
-def _ellipsoid_unit() -> np.ndarray:
-    """Points on a unit sphere (forward, left, up): 9 latitude rings of 20 plus the poles.
+def _white_balance(kelvin: float) -> np.ndarray:
+    """Per-channel (BGR) gains of light at ``kelvin`` relative to 5000 K, luminance kept.
 
-    Dense enough that the convex hull of a head filling a third of a 1080p frame shows no
-    facets.
+    A camera's automatic white balance removes most but not all of a light's tint; the 0.6
+    power keeps the part that survives in typical phone footage.
     """
-    pts = [(0.0, 0.0, 1.0), (0.0, 0.0, -1.0)]
-    ring = np.linspace(0.0, 2.0 * np.pi, 20, endpoint=False)
-    for lat in np.linspace(-1.25, 1.25, 9):
-        r = math.cos(lat)
-        pts += [(r * math.sin(a), r * math.cos(a), math.sin(lat)) for a in ring]
-    return np.array(pts)
+    ratio = (_kelvin_bgr(kelvin) / _kelvin_bgr(5000.0)) ** 0.6
+    return ratio / float(0.114 * ratio[0] + 0.587 * ratio[1] + 0.299 * ratio[2])
 
 
-_SPHERE = _ellipsoid_unit()
+class _Light:
+    """Key light plus ambient: shading levels of lit and dark sides, where the lit side lies,
+    and the colour gain (brightness and white balance) of everything."""
+
+    def __init__(self, scene: Scene) -> None:
+        th = math.radians(scene.light_direction_deg)
+        c, s = math.cos(th), math.sin(th)
+        i = scene.light_intensity
+        self.cos, self.sin, self.intensity = c, s, i
+        ambient = 0.55
+        # At the default (front light, intensity 1) lit = 1 and dark = 0.7: the original look.
+        self.lit = ambient + 0.45 * i * (0.6 + 0.4 * c)
+        self.dark = ambient + 0.45 * i * 0.33 * 0.5 * (1.0 + c)
+        self.room = ambient + 0.45 * i
+        # Lit fill offset in units of a part's radius (image x right, y down): toward the light's
+        # side and up (light comes from above).
+        self.shift = np.array([0.35 * s, -0.25])
+        self.gain = scene.brightness * _white_balance(scene.colour_temperature_k)
+
+    def colour(self, bgr: Iterable[float], level: float) -> tuple[float, float, float]:
+        c = np.minimum(np.asarray(list(bgr), np.float64) * self.gain * level, 255.0)
+        return float(c[0]), float(c[1]), float(c[2])
 
 
-def _lerp(child: float, adult: float, s: float) -> float:
-    return child + (adult - child) * s
+class _Look:
+    """A walker's colours under the scene's light: dark (edge), mid and lit per colour key.
 
+    Each part is drawn as its outline in the dark shade, a slightly smaller mid-tone fill and a
+    small lit core, both moved toward the light; the lens blur then turns the three bands into
+    a soft gradient across the limb.
+    """
 
-def _bgr(colour: Iterable[float], gain: float) -> tuple[float, float, float]:
-    return tuple(float(min(255.0, c * gain)) for c in colour)  # type: ignore[return-value]
-
-
-class _Body:
-    """Per-walker constants (proportions, templates, capsules) and the pose at a time."""
-
-    def __init__(self, w: Walker, brightness: float) -> None:
-        self.w = w
-        h = w.height_m
-        # 0 = child proportions, 1 = adult; children up to 1.4 m, adults from 1.65 m.
-        s = min(max((h - 1.4) / 0.25, 0.0), 1.0)
-        self.h = h
-        head_h = _lerp(0.18, 0.13, s) * h
-        hip_h = _lerp(0.47, 0.51, s) * h  # hip joint height standing = leg length
-        self.ankle_h = _lerp(0.045, 0.039, s) * h
-        leg = hip_h - self.ankle_h
-        self.thigh = 0.52 * leg
-        self.shank = 0.48 * leg
-        self.foot = _lerp(0.15, 0.152, s) * h
-        self.heel_r = 0.022 * h
-        self.toe_r = 0.019 * h
-        self.hip_half = 0.05 * h
-        shoulder_h = h - head_h - _lerp(0.03, 0.05, s) * h
-        self.upper_arm = _lerp(0.165, 0.186, s) * h
-        self.forearm = _lerp(0.13, 0.146, s) * h
-        self.hand = _lerp(0.08, 0.105, s) * h
-
-        # Frontal-plane knee angle split between thigh (medial tilt, a) and shank (lateral tilt,
-        # b). Valgus first moves the knees in; once the knees touch, the rest of the angle moves
-        # the ankles out, as in real genu valgum (knees together, intermalleolar gap opens).
-        tfa = math.radians(w.tfa_deg)
-        knee_r = 0.031 * h
-        a = tfa / 2.0
-        if tfa > 0:
-            a_max = math.asin(max(self.hip_half - 0.9 * knee_r, 0.0) / self.thigh)
-            a = min(a, a_max)
-        self.add_thigh = a
-        self.abd_shank = tfa - a
-        self.toe_out = math.radians(7.0)
-        self.lean = math.radians(_lerp(3.0, 2.0, s))
-
-        self.stride = _stride_s(w)
-        self._fit_gait()
-
-        # Rigid upper body template, relative to (0, sway, hip height): trunk rings, head, hair.
-        tan_lean = math.tan(self.lean)
-
-        def at(up: float, fwd: float = 0.0, left: float = 0.0) -> np.ndarray:
-            return np.array([fwd + tan_lean * up, left, up])
-
-        rel = lambda frac: frac * h - hip_h  # noqa: E731  (height fraction -> above hip joint)
-        # (height above the hip joint, lateral semi-axis, depth semi-axis), fractions of stature.
-        pelvis_rings = [(-0.03, 0.072, 0.052), (0.02, 0.091, 0.062), (0.10, 0.084, 0.058)]
-        shirt_rings = [
-            (0.07, 0.089, 0.062), (0.18, 0.083, 0.058), (0.27, 0.092, 0.064),
-            (shoulder_h / h - hip_h / h - 0.02, _lerp(0.1, 0.112, s), 0.058),
-            (shoulder_h / h - hip_h / h + 0.02, _lerp(0.086, 0.1, s), 0.045),
-        ]  # fmt: skip
-
-        def rings(spec: list[tuple[float, float, float]]) -> np.ndarray:
-            out = []
-            for up_frac, a_, b_ in spec:
-                c = at(up_frac * h)
-                ring = np.stack(
-                    [b_ * h * np.sin(_RING), a_ * h * np.cos(_RING), np.zeros(_RING_N)], axis=1
-                )
-                out.append(ring + c)
-            return np.concatenate(out)
-
-        pelvis_pts = rings(pelvis_rings)
-        shirt_pts = rings(shirt_rings)
-        head_c = rel(1.0) - head_h / 2.0
-        self.head_axes = np.array([0.068, 0.062, 0.49 * head_h / h]) * h
-        head_pts = _SPHERE * self.head_axes + at(head_c)
-        hair_c = at(head_c + 0.03 * h, fwd=-0.018 * h)
-        hair_pts = _SPHERE * (self.head_axes * np.array([1.0, 1.1, 0.84])) + hair_c
-
-        named = np.zeros((len(_NAMES), 3))
-        named[_IDX["head"]] = at(head_c)
-        named[_IDX["neck"]] = at(head_c - 0.3 * head_h)
-        named[_IDX["neck_base"]] = at(rel(shoulder_h / h) - 0.01 * h)
-        named[_IDX["pelvis"]] = at(0.0)
-        for side, sgn in (("l", 1.0), ("r", -1.0)):
-            named[_IDX["shoulder_" + side]] = at(
-                rel(shoulder_h / h), left=sgn * _lerp(0.092, 0.105, s) * h
-            )
-            named[_IDX["eye_" + side]] = at(
-                head_c + 0.12 * self.head_axes[2], fwd=0.93 * self.head_axes[0],
-                left=sgn * 0.36 * self.head_axes[1],
-            )  # fmt: skip
-        n0 = len(_NAMES)
-        self.sl_pelvis = slice(n0, n0 + len(pelvis_pts))
-        self.sl_shirt = slice(self.sl_pelvis.stop, self.sl_pelvis.stop + len(shirt_pts))
-        self.sl_head = slice(self.sl_shirt.stop, self.sl_shirt.stop + len(head_pts))
-        self.sl_hair = slice(self.sl_head.stop, self.sl_head.stop + len(hair_pts))
-        self.template = np.concatenate([named, pelvis_pts, shirt_pts, head_pts, hair_pts])
-
-        # Colours with the scene brightness applied once, here, instead of per frame.
-        self.col = {
-            "skin": _bgr(w.skin_bgr, brightness),
-            "shirt": _bgr(w.shirt_bgr, brightness),
-            "leg": _bgr(w.legwear_bgr, brightness),
-            "hair": _bgr(w.hair_bgr, brightness),
-            "shoe": _bgr(w.shoe_bgr, brightness),
-        }
-        self.eye_col = _bgr((35, 30, 30), brightness)
-        self.dark = {k: _shade(c, _DARK) for k, c in self.col.items()}
-        self.rim_skin = _shade(self.col["skin"], 0.85)
-        self._build_capsules()
-
-    # -- geometry -----------------------------------------------------------------------------
-
-    def _build_capsules(self) -> None:
-        """Lay out the limb capsules: (part, start point, end point, radii, colour)."""
-        h = self.h
-        caps: list[tuple[str, str, str, float, float, str]] = []
-        lw = self.w.legwear
-        for sd in ("l", "r"):
-            hip, knee, ankle = "hip_" + sd, "knee_" + sd, "ankle_" + sd
-            calf = "calf_" + sd
-            thigh_part, shank_part = "thigh_" + sd, "shank_" + sd
-            if lw == "shorts":
-                caps += [
-                    (thigh_part, hip, knee, 0.046 * h, 0.031 * h, "skin"),
-                    (thigh_part, hip, "shorts_" + sd, 0.052 * h, 0.046 * h, "leg"),
-                    (shank_part, knee, calf, 0.031 * h, 0.033 * h, "skin"),
-                    (shank_part, calf, ankle, 0.033 * h, 0.018 * h, "skin"),
-                ]
-            elif lw == "leggings":
-                caps += [
-                    (thigh_part, hip, knee, 0.048 * h, 0.032 * h, "leg"),
-                    (shank_part, knee, calf, 0.032 * h, 0.034 * h, "leg"),
-                    (shank_part, calf, ankle, 0.034 * h, 0.019 * h, "leg"),
-                ]
-            else:  # loose trousers: straight legs that hide the knee's outline
-                caps += [
-                    (thigh_part, hip, knee, 0.06 * h, 0.045 * h, "leg"),
-                    (shank_part, knee, ankle, 0.045 * h, 0.04 * h, "leg"),
-                ]
-            caps += [
-                ("foot_" + sd, "heel_" + sd, "ball_" + sd, self.heel_r, self.toe_r, "shoe"),
-                ("foot_" + sd, "ball_" + sd, "toe_" + sd, self.toe_r, 0.9 * self.toe_r, "shoe"),
-            ]
-            caps += [
-                ("uarm_" + sd, "shoulder_" + sd, "elbow_" + sd, 0.028 * h, 0.022 * h, "skin"),
-                ("uarm_" + sd, "shoulder_" + sd, "sleeve_" + sd, 0.03 * h, 0.028 * h, "shirt"),
-                ("farm_" + sd, "elbow_" + sd, "wrist_" + sd, 0.021 * h, 0.016 * h, "skin"),
-                ("farm_" + sd, "wrist_" + sd, "finger_" + sd, 0.019 * h, 0.014 * h, "skin"),
-            ]
-        caps.append(("neck", "neck_base", "neck", 0.03 * h, 0.028 * h, "skin"))
-        self.cap_part = [c[0] for c in caps]
-        self.cap_i0 = np.array([_IDX[c[1]] for c in caps])
-        self.cap_i1 = np.array([_IDX[c[2]] for c in caps])
-        self.cap_r0 = np.array([c[3] for c in caps])
-        self.cap_r1 = np.array([c[4] for c in caps])
-        self.cap_col = [self.col[c[5]] for c in caps]
-        self.cap_dark = [_shade(self.col[c[5]], _DARK) for c in caps]
-        parts: dict[str, list[int]] = {}
-        for i, p in enumerate(self.cap_part):
-            parts.setdefault(p, []).append(i)
-        self.cap_parts = list(parts.items())
-
-    def _legs(self, thigh_deg, knee_deg, ankle_deg, sgn):
-        """Knee, ankle and shoe points relative to the hip joint, for N leg poses at once.
-
-        Args:
-            thigh_deg: Thigh angle to the vertical, forward positive, [N].
-            knee_deg: Knee flexion, [N].
-            ankle_deg: Ankle dorsiflexion, [N].
-            sgn: +1 for a left leg, -1 for a right leg, [N].
-
-        Returns:
-            knee, ankle, heel, ball, toe ([N, 3], forward/left/up; heel, ball and toe are the
-            centres of the shoe's rounded heel, ball and tip), foot pitch [N] (radians, toes up
-            positive, heel to ball) and the height of each sole's lowest point [N].
-        """
-        sgn = np.asarray(sgn, dtype=np.float64)
-        th_t = np.radians(thigh_deg)
-        th_s = np.radians(np.asarray(thigh_deg) - knee_deg)
-        pitch = np.radians(np.asarray(thigh_deg) - knee_deg + ankle_deg)
-        ca, sa = math.cos(self.add_thigh), math.sin(self.add_thigh)
-        cb, sb = math.cos(self.abd_shank), math.sin(self.abd_shank)
-        knee = self.thigh * np.stack([np.sin(th_t) * ca, -sgn * sa, -np.cos(th_t) * ca], 1)
-        ankle = knee + self.shank * np.stack([np.sin(th_s) * cb, sgn * sb, -np.cos(th_s) * cb], 1)
-        fwd = np.stack([np.full(len(sgn), math.cos(self.toe_out)), sgn * math.sin(self.toe_out),
-                        np.zeros(len(sgn))], 1)  # fmt: skip
-        cp, sp = np.cos(pitch)[:, None], np.sin(pitch)[:, None]
-        up = np.array([0.0, 0.0, 1.0])
-
-        def foot_point(x: float, y: float) -> np.ndarray:
-            return ankle + (x * cp - y * sp) * fwd + (x * sp + y * cp) * up
-
-        heel = foot_point(-0.2 * self.foot, -(self.ankle_h - self.heel_r))
-        ball = foot_point(0.55 * self.foot, -(self.ankle_h - self.toe_r))
-        # The toes bend at the ball: with the heel up they stay nearly flat on the floor, which
-        # is what lets the trailing leg reach the floor together with the leading heel.
-        q = np.where(pitch < 0, 0.3 * pitch, pitch)[:, None]
-        toe = ball + (0.25 * self.foot - self.toe_r) * (np.cos(q) * fwd + np.sin(q) * up)
-        low = np.minimum(heel[:, 2] - self.heel_r, ball[:, 2] - self.toe_r)
-        low = np.minimum(low, toe[:, 2] - self.toe_r)
-        return knee, ankle, heel, ball, toe, pitch, low
-
-    def _angles(self, phases, gain: float | None = None, lift: float | None = None):
-        """Thigh, knee and ankle angles (degrees) at leg phases, plus the raw hip curve.
-
-        Args:
-            phases: Stride phases of the legs, [N] (0 = that leg's heel strike).
-            gain: Hip curve scale; defaults to the fitted one. Below 0.75 (short steps for the
-                leg length) knee and ankle excursions shrink with it, as in slow walking;
-                otherwise rolling over the foot alone would make the steps too long.
-            lift: Extra swing-phase flexion; defaults to the fitted one.
-
-        The fitted push (extra knee flexion at the end of stance) always applies.
-        """
-        phases = np.asarray(phases, dtype=np.float64)
-        ang = _gait_angles(phases)
-        gain = self.hip_gain if gain is None else gain
-        lift = self.swing_lift if lift is None else lift
-        rom = min(max(gain / 0.75, 0.35), 1.0)
-        thigh = _HIP_MEAN - _PELVIC_TILT + gain * (ang[0] - _HIP_MEAN)
-        u = phases % 1.0
-        y = (u - 0.3) / 0.34
-        push = np.where((y > 0) & (y < 1), np.sin(np.pi * np.clip(y, 0, 1)) ** 2, 0.0)
-        knee = np.maximum(5.0 + rom * (ang[1] - 5.0) + self.push * push, 0.0)
-        ankle = rom * ang[2]
-        x = (u - 0.6) / 0.38
-        bump = np.where((x > 0) & (x < 1), np.sin(np.pi * np.clip(x, 0, 1)) ** 2, 0.0)
-        thigh = thigh + 0.5 * lift * bump
-        ankle = ankle + lift * bump
-        # Foot flat from loading response to heel-off: the floor stops the forefoot from
-        # pitching down, which the table's plantarflexion alone would do and so lift the heel.
-        flat = np.clip((u - 0.02) / 0.05, 0, 1) * np.clip((0.44 - u) / 0.1, 0, 1)
-        ankle = ankle + flat * np.maximum(0.0, -(thigh - knee + ankle))
-        return thigh, knee, ankle, ang[0]
-
-    def _step_table(self, gain: float, lift: float, n: int = 96) -> np.ndarray:
-        """Forward travel of the body over one step with the stance foot locked to the floor.
-
-        The stance leg is the one that struck at phase 0. Its shoe rolls on the floor without
-        slipping: on the heel's rounded end while the toes point up, on the ball while the heel
-        is up. A sphere of radius r rolling through pitch dp moves its centre by -r dp, so the
-        body moves forward by -(d centre_x + r dp).
-
-        Returns:
-            Travel at ``n + 1`` evenly spaced phases over [0, 0.5].
-        """
-        ph = np.linspace(0.0, 0.5, n + 1)
-        th, kn, an, _ = self._angles(ph, gain, lift)
-        _, _, heel, ball, _, pitch, _ = self._legs(th, kn, an, np.ones(n + 1))
-        on_heel = 0.5 * (pitch[1:] + pitch[:-1]) >= 0
-        d_centre = np.where(on_heel, np.diff(heel[:, 0]), np.diff(ball[:, 0]))
-        radius = np.where(on_heel, self.heel_r, self.toe_r)
-        return np.concatenate([[0.0], np.cumsum(-(d_centre + radius * np.diff(pitch)))])
-
-    def _fit_gait(self) -> None:
-        """Fit the gait to this body, speed and cadence.
-
-        - hip gain: scales the hip curve so that a step with the stance foot locked covers
-          speed * stride / 2, i.e. the body walks at ``speed_m_s`` without sliding feet;
-        - push: extra (or less) knee flexion at the end of stance, so that when the leading
-          heel reaches the floor at phase 0 the trailing foot is just on the floor too; a rigid
-          leg with the heel up is otherwise too long or too short for double support;
-        - swing lift: extra mid-swing dorsiflexion (and half as much hip flexion) so the rigid
-          swing foot clears the floor by ~1 % of stature; real feet clear it with pelvic and
-          ankle motions this model leaves out, and a scraping toe would lift the whole body.
-
-        What is left over is absorbed at run time (see ``pose``).
-        """
-        self.hip_gain, self.swing_lift, self.push = 1.0, 0.0, 0.0
-        if self.w.path == "still":
-            self.step_len = 0.0
-            self.step_tab = np.zeros(2)
-            self.stop_tau = 0.0
-            return
-        want = self.w.speed_m_s * 0.5 * self.stride
-
-        def bisect(f, lo: float, hi: float) -> float:
-            """Root of an increasing function on [lo, hi] (clamped to the ends)."""
-            for _ in range(26):
-                mid = 0.5 * (lo + hi)
-                lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
-            return 0.5 * (lo + hi)
-
-        def double_support_gap(push: float) -> float:
-            # Trailing sole height minus leading heel height at the leading heel strike.
-            self.push = push
-            th, kn, an, _ = self._angles(np.array([0.0, 0.5]))
-            low = self._legs(th, kn, an, np.array([1.0, -1.0]))[6]
-            return float(low[1] - low[0])
-
-        for _ in range(3):  # gain and push depend on each other weakly
-            self.hip_gain = bisect(lambda g: self._step_table(g, 0.0, 48)[-1] - want, 0.1, 3.0)
-            self.push = bisect(double_support_gap, -15.0, 30.0)
-        ph = np.linspace(0.66, 0.82, 9)
-        self.swing_lift = 30.0
-        for lift in np.arange(0.0, 31.0, 2.0):
-            th, kn, an, _ = self._angles(np.concatenate([ph, ph + 0.5]), lift=lift)
-            low = self._legs(th, kn, an, np.repeat([1.0, -1.0], len(ph)))[6]
-            if (low[: len(ph)] - low[len(ph) :]).min() >= 0.01 * self.h:
-                self.swing_lift = float(lift)
-                break
-        # The lift only acts in swing, so the stance table needs no refit; scale away the
-        # bisection's last fraction of a millimetre so the body keeps exactly the set speed.
-        tab = self._step_table(self.hip_gain, self.swing_lift)
-        self.step_tab = tab * (want / tab[-1])
-        self.step_len = float(want)
-
-        # A "toward"/"away" walk stops at the last heel strike that lets the slowing-down (which
-        # covers 0.5 * speed * _STOP_BLEND_S) end near end_distance_m.
-        self.stop_tau = math.inf
-        if self.w.path in ("toward", "away"):
-            dist = abs(self.w.start_distance_m - self.w.end_distance_m)
-            reach = dist / self.w.speed_m_s - 0.5 * _STOP_BLEND_S
-            taus = [tau for tau, _ in self.strikes(reach)]
-            self.stop_tau = taus[-1] if taus else max(reach, 0.0)
-
-    def _bend_to_floor(self, legs: list, j: int, floor: float, ang: tuple) -> None:
-        """Bend leg ``j``'s knee and ankle together (foot angle kept) until its sole is at
-        ``floor``; ``legs`` (the arrays from ``_legs`` for both legs) is updated in place."""
-        thigh, knee, ankle = (float(a[j]) for a in ang)
-        sgn = (1.0, -1.0)[j]
-        delta = np.linspace(0.0, 80.0, 81)
-        n = len(delta)
-        low = self._legs(np.full(n, thigh), knee + delta, ankle + delta, np.full(n, sgn))[6]
-        ok = np.nonzero(low >= floor)[0]
-        i = int(ok[0]) if len(ok) else n - 1
-        d = 0.0
-        if i > 0:
-            # Linear interpolation between the last sample below the floor and the first above.
-            frac = (floor - low[i - 1]) / max(low[i] - low[i - 1], 1e-9)
-            d = float(delta[i - 1] + min(max(frac, 0.0), 1.0) * (delta[i] - delta[i - 1]))
-        bent = self._legs([thigh], [knee + d], [ankle + d], [sgn])
-        for arr, new in zip(legs, bent):
-            arr[j] = new[0]
-
-    def strikes(self, until_tau: float) -> list[tuple[float, str]]:
-        """Heel strikes (time after entry, side) while walking, up to ``until_tau``."""
-        end = min(until_tau, getattr(self, "stop_tau", math.inf))
-        out = []
-        k = 1
-        while True:
-            # The right leg's phase is _ENTRY_PHASE + tau / stride; a leg strikes when its phase
-            # passes a whole number (the left leg runs half a stride ahead).
-            tau = (0.5 * k - _ENTRY_PHASE) * self.stride
-            if tau > end + 1e-9:
-                return out
-            if tau > 0:
-                out.append((tau, "right" if k % 2 == 0 else "left"))
-            k += 1
-
-    def _travel(self, phase: float) -> float:
-        """Forward travel since entry at right-leg phase ``phase`` (stance foot locked)."""
-
-        def raw(p: float) -> float:
-            u = p / 0.5
-            k = math.floor(u)
-            frac = (u - k) * (len(self.step_tab) - 1)
-            i = min(int(frac), len(self.step_tab) - 2)
-            part = self.step_tab[i] + (frac - i) * (self.step_tab[i + 1] - self.step_tab[i])
-            return k * self.step_len + float(part)
-
-        return raw(phase) - raw(_ENTRY_PHASE)
-
-    def pose(self, t: float):
-        """Pose at clip time ``t``.
-
-        Returns:
-            None before entry, else (points [P, 3] in local forward/left/up coordinates with the
-            origin on the floor under the pelvis, root (x, z) in the world, forward and left unit
-            vectors in the world).
-        """
-        w = self.w
-        tau = t - w.start_time_s
-        if tau < 0:
-            return None
-        # Travelled distance and how far the pose has blended into standing.
-        if w.path == "still":
-            blend, travelled = 1.0, 0.0
-        elif tau <= self.stop_tau:
-            blend = 0.0
-            travelled = self._travel(_ENTRY_PHASE + tau / self.stride)
-        else:
-            x = min((tau - self.stop_tau) / _STOP_BLEND_S, 1.0)
-            blend = _smoothstep(x)
-            # Speed fades as (1 - smoothstep); this is its integral, so the body decelerates.
-            travelled = self._travel(_ENTRY_PHASE + self.stop_tau / self.stride)
-            travelled += w.speed_m_s * _STOP_BLEND_S * (x - x**3 + 0.5 * x**4)
-        if w.path == "toward":
-            root = (w.lateral_offset_m, w.start_distance_m - travelled)
-            fwd, left = (0.0, 0.0, -1.0), (1.0, 0.0, 0.0)
-        elif w.path == "away":
-            root = (w.lateral_offset_m, w.start_distance_m + travelled)
-            fwd, left = (0.0, 0.0, 1.0), (-1.0, 0.0, 0.0)
-        elif w.path == "across":
-            # Facing +x with the camera on the right-hand side: the left side faces away.
-            root = (w.lateral_offset_m + travelled, w.start_distance_m)
-            fwd, left = (1.0, 0.0, 0.0), (0.0, 0.0, 1.0)
-        else:
-            root = (w.lateral_offset_m, w.start_distance_m)
-            fwd, left = (0.0, 0.0, -1.0), (1.0, 0.0, 0.0)
-
-        phase = _ENTRY_PHASE + tau / self.stride
-        thigh, knee, ankle, hip_tab = self._angles(np.array([phase + 0.5, phase]))  # (left, right)
-        hip = thigh * (1.0 - blend)
-        knee = knee * (1.0 - blend) + 3.0 * blend
-        ankle = ankle * (1.0 - blend) + 3.0 * blend
-        # Arms swing against the same-side leg.
-        shoulder = -0.5 * self.hip_gain * (hip_tab - _HIP_MEAN) * (1.0 - blend) + 2.0 * blend
-        elbow = 12.0 + 0.6 * np.maximum(shoulder, 0.0)
-
-        h = self.h
-        # Sway over the stance foot; a slow, small sway while standing.
-        sway = -0.016 * h * math.sin(2.0 * math.pi * phase) * (1.0 - blend)
-        sway += 0.004 * h * math.sin(2.0 * math.pi * 0.3 * tau) * blend
-
-        legs = list(self._legs(hip, knee, ankle, (1.0, -1.0)))
-        low = legs[6]
-        if blend == 0.0:
-            # Which sole is on the floor. The leg that struck last (s) carries the body; in the
-            # last 14 % of the other leg's swing the support shifts smoothly onto it, so its heel
-            # meets the floor exactly at phase 0, the ground-truth strike. A leg that would then
-            # go through the floor (the trailing one, pushing off) bends its knee and ankle
-            # until it just touches, as a real trailing leg does in double support.
-            s = 1 if phase % 1.0 < 0.5 else 0  # 0 left, 1 right
-            o = 1 - s
-            phase_o = (phase + (0.5 if o == 0 else 0.0)) % 1.0
-            if phase_o < 0.75:
-                floor = float(low[s])
-            else:
-                wgt = _smoothstep((phase_o - 0.86) / 0.14)
-                floor = min((1.0 - wgt) * float(low[s]) + wgt * float(low[o]), float(low[o]))
-            for j in (0, 1):
-                if low[j] < floor - 1e-6:
-                    self._bend_to_floor(legs, j, floor, (hip, knee, ankle))
-            hip_y = -floor
-        else:
-            hip_y = -float(low.min())  # standing: the lower sole is on the floor
-        kn, an, he, ba, to = legs[:5]
-        pts = self.template.copy()
-        pts += (0.0, sway, hip_y)
-        hips = np.array([[0.0, self.hip_half + sway, hip_y], [0.0, -self.hip_half + sway, hip_y]])
-        for j, sd in enumerate(("l", "r")):
-            pts[_IDX["hip_" + sd]] = hips[j]
-            pts[_IDX["knee_" + sd]] = hips[j] + kn[j]
-            pts[_IDX["ankle_" + sd]] = hips[j] + an[j]
-            pts[_IDX["heel_" + sd]] = hips[j] + he[j]
-            pts[_IDX["toe_" + sd]] = hips[j] + to[j]
-            pts[_IDX["ball_" + sd]] = hips[j] + ba[j]
-            pts[_IDX["shorts_" + sd]] = hips[j] + 0.45 * kn[j]
-            pts[_IDX["calf_" + sd]] = hips[j] + kn[j] + 0.3 * (an[j] - kn[j])
-        # Arms: sagittal swing with a small abduction so they stay clear of the trunk.
-        sgn = np.array([1.0, -1.0])
-        abd = math.radians(7.0)
-        sh = np.radians(shoulder)
-        fa = np.radians(shoulder + elbow)
-        d_up = np.stack([np.sin(sh) * math.cos(abd), sgn * math.sin(abd),
-                         -np.cos(sh) * math.cos(abd)], 1)  # fmt: skip
-        d_fa = np.stack([np.sin(fa) * math.cos(abd), sgn * math.sin(abd),
-                         -np.cos(fa) * math.cos(abd)], 1)  # fmt: skip
-        for j, sd in enumerate(("l", "r")):
-            s0 = pts[_IDX["shoulder_" + sd]] + (0.0, -sgn[j] * 0.01 * h, -0.02 * h)
-            el = s0 + self.upper_arm * d_up[j]
-            wr = el + self.forearm * d_fa[j]
-            pts[_IDX["shoulder_" + sd]] = s0
-            pts[_IDX["elbow_" + sd]] = el
-            pts[_IDX["wrist_" + sd]] = wr
-            pts[_IDX["finger_" + sd]] = wr + self.hand * d_fa[j]
-            pts[_IDX["sleeve_" + sd]] = s0 + 0.5 * self.upper_arm * d_up[j]
-        return pts, root, np.array(fwd), np.array(left)
+    def __init__(self, body: _Body, light: _Light) -> None:
+        w = body.w
+        base = {
+            "skin": w.skin_bgr, "shirt": w.shirt_bgr, "leg": w.legwear_bgr, "hair": w.hair_bgr,
+            "shoe": w.shoe_bgr, "sock": body.sock_bgr,
+        }  # fmt: skip
+        mid = 0.5 * (light.lit + light.dark)
+        self.lit = {k: light.colour(v, light.lit) for k, v in base.items()}
+        self.mid = {k: light.colour(v, mid) for k, v in base.items()}
+        self.dark = {k: light.colour(v, light.dark) for k, v in base.items()}
+        # The face gets a thin, soft rim; a wide dark band reads as a beard.
+        self.rim_skin = light.colour(w.skin_bgr, 0.5 * (mid + light.dark))
+        self.eye = light.colour((35, 30, 30), light.lit)
+        self.cap_lit = [self.lit[k] for k in body.cap_key]
+        self.cap_mid = [self.mid[k] for k in body.cap_key]
+        self.cap_dark = [self.dark[k] for k in body.cap_key]
 
 
 # --------------------------------------------------------------------------------------------
@@ -889,6 +350,10 @@ class _Body:
 
 _CAP_K = 12
 _CAP_T = np.linspace(0.0, 1.0, _CAP_K)
+_ELL_K = 28
+_ELL_ANG = np.linspace(0.0, 2.0 * np.pi, _ELL_K, endpoint=False)
+_ELL_BASIS = np.stack([np.ones(_ELL_K), np.cos(_ELL_ANG), np.sin(_ELL_ANG)], 1)  # [K, 3]
+_ELL_IDX = np.array([_IDX["head"], _IDX["hair_top"], _IDX["fringe"], _IDX["hair_back"]])
 
 
 def _capsule_polys(c0: np.ndarray, c1: np.ndarray, r0: np.ndarray, r1: np.ndarray) -> np.ndarray:
@@ -905,24 +370,72 @@ def _capsule_polys(c0: np.ndarray, c1: np.ndarray, r0: np.ndarray, r1: np.ndarra
     length = np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-6)
     ang = np.arctan2(d[:, 1], d[:, 0])
     # The outer tangents touch both circles at +-beta from the axis, cos(beta) = (r0 - r1) / L.
-    beta = np.arccos(np.clip((r0 - r1) / length, -1.0, 1.0))
-    th0 = (ang + beta)[:, None] + _CAP_T[None, :] * (2.0 * np.pi - 2.0 * beta)[:, None]
-    th1 = (ang - beta)[:, None] + _CAP_T[None, :] * (2.0 * beta)[:, None]
-    p0 = c0[:, None, :] + r0[:, None, None] * np.stack([np.cos(th0), np.sin(th0)], -1)
-    p1 = c1[:, None, :] + r1[:, None, None] * np.stack([np.cos(th1), np.sin(th1)], -1)
-    return np.concatenate([p0, p1], axis=1)
+    beta = np.arccos(np.minimum(np.maximum((r0 - r1) / length, -1.0), 1.0))
+    n = len(c0)
+    th = np.empty((n, 2 * _CAP_K))
+    th[:, :_CAP_K] = (ang + beta)[:, None] + _CAP_T[None, :] * (2.0 * np.pi - 2.0 * beta)[:, None]
+    th[:, _CAP_K:] = (ang - beta)[:, None] + _CAP_T[None, :] * (2.0 * beta)[:, None]
+    rad = np.empty((n, 2 * _CAP_K))
+    rad[:, :_CAP_K] = r0[:, None]
+    rad[:, _CAP_K:] = r1[:, None]
+    out = np.empty((n, 2 * _CAP_K, 2))
+    out[:, :_CAP_K] = c0[:, None, :]
+    out[:, _CAP_K:] = c1[:, None, :]
+    # float32 trigonometry is several times faster and exact to ~1e-5 px at these radii.
+    th32 = th.astype(np.float32)
+    out[..., 0] += rad * np.cos(th32)
+    out[..., 1] += rad * np.sin(th32)
+    return out
+
+
+def _ellipsoid_outlines(centres: np.ndarray, axes: np.ndarray, eye: np.ndarray) -> np.ndarray:
+    """Points of the outlines (contour generators) of axis-aligned ellipsoids seen from ``eye``.
+
+    In coordinates scaled by the axes the ellipsoid is the unit sphere and the eye is at q; the
+    sphere's outline seen from q is the circle p . q = 1 on it (centre q / |q|^2, radius
+    sqrt(1 - 1 / |q|^2)). Projected, these points trace the exact silhouette in cyclic order,
+    so they form a convex polygon without a hull computation.
+
+    Args:
+        centres: [n, 3]. axes: [n, 3] semi-axes. eye: [3], all in the same frame.
+
+    Returns:
+        [n, _ELL_K, 3] outline points.
+    """
+    # Per ellipsoid (a few, in plain floats): the circle's centre A and its two radius vectors
+    # B, C mapped back through the axes; then every point is A + cos B + sin C, one matmul.
+    abc = np.empty((len(centres), 3, 3))
+    ex, ey, ez = (float(v) for v in eye)
+    for i, ((cx, cy, cz), (ax, ay, az)) in enumerate(zip(centres.tolist(), axes.tolist())):
+        qx, qy, qz = (ex - cx) / ax, (ey - cy) / ay, (ez - cz) / az
+        d2 = max(qx * qx + qy * qy + qz * qz, 1.0001)
+        d = math.sqrt(d2)
+        nx, ny, nz = qx / d, qy / d, qz / d
+        # e1 = n x up (the eye is never straight above a head), e2 = n x e1.
+        e1n = math.hypot(ny, nx)
+        e1x, e1y = ny / e1n, -nx / e1n
+        e2x, e2y, e2z = -nz * e1y, nz * e1x, nx * e1y - ny * e1x
+        rho = math.sqrt(1.0 - 1.0 / d2)
+        abc[i, 0] = (cx + ax * qx / d2, cy + ay * qy / d2, cz + az * qz / d2)
+        abc[i, 1] = (ax * rho * e1x, ay * rho * e1y, 0.0)
+        abc[i, 2] = (ax * rho * e2x, ay * rho * e2y, az * rho * e2z)
+    return _ELL_BASIS @ abc
 
 
 def _fixed(pts: np.ndarray) -> np.ndarray:
-    """Pixel coordinates -> int32 fixed point for cv2's ``shift`` argument."""
-    return np.rint(np.clip(pts, -1e6, 1e6) * _ONE).astype(np.int32)
+    """Pixel coordinates -> int32 fixed point for cv2's ``shift`` argument.
+
+    Points are at least 5 cm in front of the camera, so coordinates stay far inside int32;
+    the bound only guards against a degenerate camera.
+    """
+    return np.rint(np.minimum(np.maximum(pts, -1e7), 1e7) * _ONE).astype(np.int32)
 
 
-_DARK = 0.7  # shade of the outline band; the inner, offset fill is the lit side
-
-
-def _shade(col: tuple[float, float, float], k: float) -> tuple[float, float, float]:
-    return (col[0] * k, col[1] * k, col[2] * k)
+def _lit_polygon(poly: np.ndarray, shrink: float, shift: float, light: _Light) -> np.ndarray:
+    """The lit inner fill of a convex outline: shrunk toward its centre, moved to the light."""
+    centre = poly.mean(axis=0)
+    span = poly.max(axis=0) - poly.min(axis=0)
+    return centre + shrink * (poly - centre) + shift * span * light.shift / 0.35
 
 
 # --------------------------------------------------------------------------------------------
@@ -952,12 +465,25 @@ def _line_cover(c: np.ndarray, period: float, half_w: float, fp: np.ndarray) -> 
 
 
 _WALL_COLOURS = [(200, 222, 232), (222, 206, 186), (196, 218, 200), (206, 204, 232),
-                 (205, 205, 205), (170, 200, 225), (228, 226, 214)]  # fmt: skip
+                 (205, 205, 205), (170, 200, 225), (228, 226, 214), (150, 170, 190),
+                 (185, 200, 160), (235, 235, 238), (120, 140, 160)]  # fmt: skip
+_LOWER_WALL_COLOURS = [(90, 120, 150), (150, 160, 110), (200, 200, 200), (120, 90, 70),
+                       (230, 225, 215), (160, 140, 200)]  # fmt: skip
 _TILE_COLOURS = [(175, 185, 192), (150, 160, 168), (200, 200, 198), (120, 135, 150)]
 _WOOD_COLOURS = [(70, 110, 160), (95, 140, 185), (60, 90, 130), (120, 160, 200)]
 _CARPET_COLOURS = [(110, 100, 95), (90, 110, 140), (120, 125, 100), (80, 80, 120)]
+_LINO_COLOURS = [(170, 175, 170), (140, 160, 150), (120, 140, 170), (185, 180, 165),
+                 (110, 110, 110)]  # fmt: skip
+_RUG_COLOURS = [(60, 60, 150), (140, 90, 50), (70, 120, 70), (170, 170, 170), (50, 120, 190)]
 _FURNITURE_COLOURS = [(230, 230, 232), (70, 95, 130), (140, 120, 90), (60, 60, 65),
                       (100, 150, 190), (160, 170, 120)]  # fmt: skip
+_DOOR_COLOURS = [(240, 240, 240), (80, 110, 150), (60, 80, 110), (150, 175, 200), (120, 130, 90),
+                 (170, 120, 90)]  # fmt: skip
+
+# Surface labels of the background's palette.
+(_FLOOR, _BACK, _SIDE, _SKIRT, _DOOR, _FRAME, _DARK, _ART1, _ART2, _CEIL, _LOWER, _WIN, _RUG,
+ _LAMP, _SDOOR, _FURN) = range(16)  # fmt: skip
+_N_FURN = 5
 
 
 def _pick(rng: np.random.Generator, palette: list, jitter: float = 12.0) -> np.ndarray:
@@ -974,32 +500,36 @@ def _render_background(
     pcy: float,
     rng: np.random.Generator,
     unit_noise: np.ndarray,
+    light: _Light,
 ) -> np.ndarray:
     """Ray-cast the empty room once into a ``ch x cw`` canvas with principal point (pcx, pcy).
 
     Each pixel gets a surface label (an index into a small colour palette) and a scalar shade;
-    the image is ``palette[label] * shade``. Keeping per-pixel work to scalars, and doing the
-    door, picture and furniture only inside their screen rectangles, keeps a 1080p room to a
+    the image is ``palette[label] * shade``. Keeping per-pixel work to scalars, and doing doors,
+    window, picture and furniture only inside their screen rectangles, keeps a 1080p room to a
     fraction of a second.
 
     Args:
-        scene: The scene (room layout and colours come from ``rng``).
+        scene: The scene (layout and colours come from ``rng``).
         cam: The camera.
         cw, ch: Canvas size (the frame plus the camera-shake margin).
         pcx, pcy: Principal point in canvas pixels.
         rng: Random generator for layout and colours.
         unit_noise: Standard normal noise at least ``ch x cw``; reused for the surfaces' fine
             grain instead of drawing millions more normals.
+        light: The scene's light (level, direction, white balance).
 
     Returns:
-        BGR uint8 canvas, brightness applied.
+        BGR uint8 canvas, brightness, light and tint applied.
     """
+    tint = light.gain.astype(np.float32)
     if scene.background == "plain":
         col = np.array([168.0, 170.0, 172.0]) + rng.uniform(-18, 18, 3)
         img = np.empty((ch, cw, 3), np.float32)
-        img[:] = col * scene.brightness
+        img[:] = col * light.room * tint
         return np.clip(img, 0, 255).astype(np.uint8)
 
+    corridor = scene.background == "corridor"
     f32 = np.float32
     f = cam.f
     tilt = math.radians(scene.tilt_deg)
@@ -1007,9 +537,14 @@ def _render_background(
     hc = scene.camera_height_m
     far = max([w.start_distance_m for w in scene.walkers]
               + [w.end_distance_m for w in scene.walkers if w.path == "away"] + [0.0])  # fmt: skip
-    depth = max(scene.room_depth_m, far + 1.5)
-    half_w = float(rng.uniform(2.8, 3.6))
-    ceil_h = 2.6
+    if corridor:
+        half_w = float(rng.uniform(0.9, 1.6))
+        depth = max(scene.room_depth_m, float(rng.uniform(14.0, 22.0)), far + 1.5)
+        ceil_h = float(rng.uniform(2.5, 3.0))
+    else:
+        half_w = float(rng.uniform(2.8, 3.6))
+        depth = max(scene.room_depth_m, far + 1.5)
+        ceil_h = 2.6
 
     # Ray directions (not normalised): dx depends only on the column, dy and dz only on the row.
     dx = ((np.arange(cw, dtype=f32) - f32(pcx)) / f32(f))[None, :]
@@ -1029,32 +564,59 @@ def _render_background(
     Z = t * dz
     fp = t * np.sqrt(dx * dx + dy * dy + dz * dz) / f32(f)  # world size of a pixel
 
-    # Palette entries.
-    FLOOR, BACK, SIDE, SKIRT, DOOR, FRAME, DARK, ART1, ART2, CEIL, FURN = range(11)
-    palette = np.zeros((FURN + 4, 3), f32)
-    label = np.full((ch, cw), BACK, np.uint8)
+    palette = np.zeros((_FURN + _N_FURN, 3), f32)
+    label = np.full((ch, cw), _BACK, np.uint8)
     shade = np.ones((ch, cw), f32)
 
     # Walls: back wall by default, side walls where they are hit first; skirting board.
     is_side = (~is_fc) & (t_side < t_back)
-    label[is_side] = SIDE
+    label[is_side] = _SIDE
     np.copyto(shade, (1.0 - 0.12 * np.exp(-np.clip(Y, 0, None) / 0.4)).astype(f32))
     shade *= (1.0 - 0.1 * np.clip((Y - 1.6) / 1.0, 0, 1)).astype(f32)
     wall = _pick(rng, _WALL_COLOURS, 8.0)
-    palette[BACK], palette[SIDE] = wall, wall * 0.86
-    palette[SKIRT] = _pick(rng, [(235, 235, 235), (80, 100, 130), (200, 200, 200)], 6.0)
-    label[(~is_fc) & (Y < 0.09)] = SKIRT
+    palette[_BACK], palette[_SIDE] = wall, wall * 0.86
+    palette[_SKIRT] = _pick(rng, [(235, 235, 235), (80, 100, 130), (200, 200, 200), (60, 60, 60)], 6.0)
+    label[(~is_fc) & (Y < 0.09)] = _SKIRT
+
+    # Wall finish: plain paint, striped wallpaper, panelling (wainscot) or tiles below a rail.
+    # Doors and windows painted later take the unfinished shade back.
+    plain_shade = shade.copy()
+    finish = ["paint", "stripes", "wainscot", "tiles"][
+        int(rng.choice(4, p=[0.25, 0.2, 0.3, 0.25] if corridor else [0.4, 0.25, 0.25, 0.1]))
+    ]
+    palette[_LOWER] = _pick(rng, _LOWER_WALL_COLOURS, 10.0)
+    wall_u = np.where(is_side, Z, X)  # coordinate along the wall
+    on_wall = (~is_fc) & (Y >= 0.09)
+    if finish == "stripes":
+        period = float(rng.uniform(0.08, 0.3))
+        stripe = _line_cover(wall_u, period, period * float(rng.uniform(0.15, 0.3)), fp)
+        np.copyto(shade, shade * (1.0 - 0.08 * stripe).astype(f32), where=on_wall)
+    elif finish in ("wainscot", "tiles"):
+        top = float(rng.uniform(0.8, 1.1)) if finish == "wainscot" else float(rng.uniform(1.2, 1.6))
+        lower = on_wall & (Y < top)
+        label[lower] = _LOWER
+        rail = on_wall & (np.abs(Y - top) < np.maximum(0.012, 0.6 * fp))
+        label[rail] = _FRAME
+        if finish == "tiles":
+            size = float(rng.uniform(0.1, 0.2))
+            grout = np.clip(_line_cover(wall_u, size, 0.002, fp) + _line_cover(Y, size, 0.002, fp), 0, 1)
+            np.copyto(shade, shade * (1.0 - 0.25 * grout).astype(f32), where=lower)
+        else:
+            panel = _line_cover(wall_u, float(rng.uniform(0.5, 0.9)), 0.006, fp)
+            np.copyto(shade, shade * (1.0 - 0.2 * panel).astype(f32), where=lower)
 
     # Floor (only rows below the horizon can see it) and ceiling.
     rows = np.nonzero(dy[:, 0] < 0)[0]
     floor_kind = scene.floor
     if floor_kind == "auto":
-        floor_kind = ["tiles", "planks", "carpet"][int(rng.choice(3, p=[0.4, 0.45, 0.15]))]
-    palette[FLOOR] = _pick(
-        rng, {"tiles": _TILE_COLOURS, "planks": _WOOD_COLOURS, "carpet": _CARPET_COLOURS}[floor_kind]
-    )
+        kinds = ["tiles", "planks", "carpet", "lino"]
+        p = [0.45, 0.05, 0.1, 0.4] if corridor else [0.35, 0.4, 0.13, 0.12]
+        floor_kind = kinds[int(rng.choice(4, p=p))]
+    palette[_FLOOR] = _pick(rng, {"tiles": _TILE_COLOURS, "planks": _WOOD_COLOURS,
+                                  "carpet": _CARPET_COLOURS, "lino": _LINO_COLOURS}[floor_kind])  # fmt: skip
     if scene.floor_bgr is not None:
-        palette[FLOOR] = np.array(scene.floor_bgr, f32)
+        palette[_FLOOR] = np.array(scene.floor_bgr, f32)
+    lamps_z = np.arange(float(rng.uniform(1.5, 3.0)), depth - 0.5, float(rng.uniform(2.5, 3.6)))
     if len(rows):
         r0 = int(rows[0])
         fX, fZ, ffp = X[r0:], Z[r0:], fp[r0:]
@@ -1068,8 +630,8 @@ def _render_background(
             ix, iz = np.floor(fX / size), np.floor(fZ / size)
             fade = 1.0 - np.clip(fpz / size, 0.0, 1.0)
             checker = ((ix + iz) % 2) * (0.06 if rng.random() < 0.4 else 0.0)
-            tint = 1.0 + (0.06 * (_hash01(ix, iz) - 0.5) - checker) * fade
-            fshade = tint * (1.0 - 0.35 * grout)
+            tint_f = 1.0 + (0.06 * (_hash01(ix, iz) - 0.5) - checker) * fade
+            fshade = tint_f * (1.0 - 0.35 * grout)
         elif floor_kind == "planks":
             pw = float(rng.uniform(0.12, 0.2))
             plank_len = float(rng.uniform(1.2, 2.0))
@@ -1079,22 +641,40 @@ def _render_background(
             ends = _line_cover(fZ + off, plank_len, 0.002, fpz)
             board = np.floor((fZ + off) / plank_len)
             fade = 1.0 - np.clip(ffp / pw, 0.0, 1.0)
-            tint = 1.0 + 0.12 * (_hash01(ip, board, 2.0) - 0.5) * fade
+            tint_f = 1.0 + 0.12 * (_hash01(ip, board, 2.0) - 0.5) * fade
             grain_fade = 1.0 - np.clip(ffp * 8.0 / pw, 0.0, 1.0)
             grain = 0.035 * np.sin(fX * (2 * np.pi * 5.0 / pw) + 6.0 * _hash01(ip, board)) * grain_fade
-            fshade = (tint + grain) * (1.0 - 0.45 * np.maximum(seam, ends))
+            fshade = (tint_f + grain) * (1.0 - 0.45 * np.maximum(seam, ends))
+        elif floor_kind == "lino":
+            # Speckled sheet flooring: fine flecks fading out with distance.
+            cell = 0.03
+            fleck = _hash01(np.floor(fX / cell), np.floor(fZ / cell), 3.0) - 0.5
+            fshade = 1.0 + 0.08 * fleck * (1.0 - np.clip(fpz / cell, 0.0, 1.0))
         else:
             fshade = np.ones_like(fX)
         # Darker towards the walls (the light hangs in the middle of the room).
         wall_d = np.clip(np.minimum(half_w - np.abs(fX), depth - fZ), 0, None)
         fshade = fshade * (1.0 - 0.18 * np.exp(-wall_d / 0.5))
+        if corridor and floor_kind in ("tiles", "lino"):
+            # Glossy floors mirror the ceiling lights as bright streaks along the corridor.
+            sheen = np.zeros_like(fZ)
+            for zl in lamps_z:
+                sheen += np.exp(-((fZ - zl) ** 2) / 0.6)
+            fshade = fshade * (1.0 + 0.18 * sheen * np.exp(-(fX * fX) / 0.5))
         on_floor = is_fc[r0:] & (dy[r0:] < 0)
         np.copyto(shade[r0:], fshade.astype(f32), where=on_floor)
-        label[r0:][on_floor] = FLOOR
-    palette[CEIL] = (238, 238, 236)
+        label[r0:][on_floor] = _FLOOR
+    palette[_CEIL] = (238, 238, 236)
     on_ceil = is_fc & (dy > 0)
-    label[on_ceil] = CEIL
+    label[on_ceil] = _CEIL
     np.copyto(shade, (0.92 - 0.1 * np.clip(Z / depth, 0, 1)).astype(f32), where=on_ceil)
+    palette[_LAMP] = (250, 250, 250)
+    if corridor:
+        # Ceiling light panels down the middle of the corridor.
+        for zl in lamps_z:
+            lamp = on_ceil & (np.abs(X) < 0.3) & (np.abs(Z - zl) < 0.6)
+            label[lamp] = _LAMP
+            shade[lamp] = 1.15
 
     def screen_rect(x0, x1, y0, y1, z0, z1):
         """Canvas rows/columns covering a world box, or None if it is not fully in front."""
@@ -1110,60 +690,173 @@ def _render_background(
             return None
         return slice(r0_, r1_), slice(c0, c1)
 
-    # Door with frame and handle on the back wall.
-    door_w, door_h = 0.9, 2.05
-    door_x = float(rng.uniform(-half_w + 0.3, half_w - 0.3 - door_w))
-    palette[DOOR] = _pick(rng, [(240, 240, 240), (80, 110, 150), (60, 80, 110), (150, 175, 200)])
-    palette[FRAME] = palette[SKIRT] * 0.97
-    palette[DARK] = (60, 60, 60)
-    roi = screen_rect(door_x - 0.08, door_x + door_w + 0.08, 0.0, door_h + 0.08, depth, depth)
-    if roi is not None:
-        rX, rY, back = X[roi], Y[roi], (label[roi] == BACK) | (label[roi] == SKIRT)
-        lab, sh = label[roi], shade[roi]
-        in_frame = back & (rX > door_x - 0.07) & (rX < door_x + door_w + 0.07) & (rY < door_h + 0.07)
-        in_door = back & (rX > door_x) & (rX < door_x + door_w) & (rY < door_h)
-        lab[in_frame] = FRAME
-        lab[in_door] = DOOR
-        # Two vertical grooves on the door leaf.
-        groove = _line_cover(rX - door_x - 0.1, door_w - 0.2, 0.008, fp[roi])
-        np.copyto(sh, (1.0 - 0.12 * groove).astype(f32), where=in_door)
-        handle = in_door & (((rX - (door_x + door_w - 0.1)) ** 2 + (rY - 1.0) ** 2) < 0.035**2)
-        lab[handle] = DARK
+    wall_labels = (_BACK, _SKIRT, _LOWER, _FRAME)
 
-    # A picture on the back wall, away from the door.
+    def wall_rect(side: int, u0: float, u1: float, v0: float, v1: float, frame: float, lab_in: int,
+                  lab_frame: int) -> None:
+        """Paint a framed rectangle on a wall: side 0 = back wall (u = x), -1/+1 = left/right
+        side wall (u = z); v is the height."""
+        if side == 0:
+            roi = screen_rect(u0 - frame, u1 + frame, v0 - frame, v1 + frame, depth, depth)
+        else:
+            x = side * half_w
+            roi = screen_rect(x, x, v0 - frame, v1 + frame, u0 - frame, u1 + frame)
+        if roi is None:
+            return
+        lab = label[roi]
+        if side == 0:
+            on = np.isin(lab, wall_labels) & ~is_side[roi]
+            u = X[roi]
+        else:
+            on = is_side[roi] & (np.sign(X[roi]) == side) & (lab != _CEIL)
+            u = Z[roi]
+        vv = Y[roi]
+        outer = on & (u > u0 - frame) & (u < u1 + frame) & (vv > v0 - frame) & (vv < v1 + frame)
+        inner = on & (u > u0) & (u < u1) & (vv > v0) & (vv < v1)
+        lab[outer] = lab_frame
+        lab[inner] = lab_in
+        np.copyto(shade[roi], plain_shade[roi], where=outer)
+
+    # Doors: one on the back wall of a room (or at the end of a corridor without a window);
+    # corridors have doors down both side walls, rooms sometimes one on a side wall.
+    door_w, door_h = 0.9, 2.05
+    door_x = float(rng.uniform(-half_w + 0.3, half_w - 0.3 - door_w)) if not corridor else -0.45
+    palette[_DOOR] = _pick(rng, _DOOR_COLOURS)
+    palette[_SDOOR] = _pick(rng, _DOOR_COLOURS)
+    palette[_FRAME] = palette[_SKIRT] * 0.97
+    palette[_DARK] = (60, 60, 60)
+    end_window = corridor and rng.random() < 0.5
+    if not end_window:
+        wall_rect(0, door_x, door_x + door_w, 0.0, door_h, 0.07, _DOOR, _FRAME)
+        roi = screen_rect(door_x, door_x + door_w, 0.0, door_h, depth, depth)
+        if roi is not None:
+            rX, rY, lab, sh = X[roi], Y[roi], label[roi], shade[roi]
+            in_door = lab == _DOOR
+            # Two vertical grooves on the door leaf and a handle.
+            groove = _line_cover(rX - door_x - 0.1, door_w - 0.2, 0.008, fp[roi])
+            np.copyto(sh, (sh * (1.0 - 0.12 * groove)).astype(f32), where=in_door)
+            handle = in_door & (((rX - (door_x + door_w - 0.1)) ** 2 + (rY - 1.0) ** 2) < 0.035**2)
+            lab[handle] = _DARK
+    side_doors: list[tuple[int, float]] = []
+    if corridor:
+        for side in (-1, 1):
+            z = float(rng.uniform(1.0, 4.0))
+            while z + door_w < depth - 0.5:
+                side_doors.append((side, z))
+                z += door_w + float(rng.uniform(2.0, 4.5))
+    elif rng.random() < 0.4:
+        side_doors.append((int(rng.choice([-1, 1])), float(rng.uniform(2.0, max(2.1, depth - 3.0)))))
+    for side, z in side_doors:
+        wall_rect(side, z, z + door_w, 0.0, door_h, 0.06, _SDOOR, _FRAME)
+
+    # A window with bright daylight: on the back wall (a backlit scene when the walker comes
+    # from there) or on a side wall of a room; the end of some corridors. The wall and floor
+    # around it are brighter.
+    palette[_WIN] = _pick(rng, [(250, 245, 235), (240, 235, 220), (235, 240, 245)], 5.0)
+    window = None
+    if end_window:
+        ww = min(2.0 * half_w - 0.4, float(rng.uniform(1.0, 1.8)))
+        window = (0, -0.5 * ww, 0.5 * ww, float(rng.uniform(0.7, 1.0)), 2.1)
+    elif not corridor and rng.random() < 0.65:
+        ww, wh = float(rng.uniform(0.8, 1.6)), float(rng.uniform(0.9, 1.3))
+        sill = float(rng.uniform(0.8, 1.0))
+        if rng.random() < 0.5:  # back wall, clear of the door
+            spans = [(-half_w + 0.2, door_x - 0.2), (door_x + door_w + 0.2, half_w - 0.2)]
+            spans = [s for s in spans if s[1] - s[0] > ww]
+            if spans:
+                lo, hi = spans[int(rng.integers(len(spans)))]
+                x0 = float(rng.uniform(lo, hi - ww))
+                window = (0, x0, x0 + ww, sill, sill + wh)
+        else:
+            z0 = float(rng.uniform(1.5, max(1.6, depth - ww - 1.0)))
+            window = (int(rng.choice([-1, 1])), z0, z0 + ww, sill, sill + wh)
+    if window is not None:
+        side, u0, u1, v0, v1 = window
+        wall_rect(side, u0, u1, v0, v1, 0.06, _WIN, _FRAME)
+        # Mullions: a cross of frame bars over the pane.
+        roi = (screen_rect(u0, u1, v0, v1, depth, depth) if side == 0
+               else screen_rect(side * half_w, side * half_w, v0, v1, u0, u1))  # fmt: skip
+        if roi is not None:
+            lab = label[roi]
+            u = X[roi] if side == 0 else Z[roi]
+            cross = (np.abs(u - 0.5 * (u0 + u1)) < 0.025) | (np.abs(Y[roi] - 0.5 * (v0 + v1)) < 0.025)
+            bar = (lab == _WIN) & cross
+            lab[bar] = _FRAME
+            sh = shade[roi]
+            pane = lab == _WIN
+            # Daylight: brighter toward the top of the pane (sky), nearly white.
+            sh[pane] = (1.15 + 0.15 * np.clip((Y[roi][pane] - v0) / (v1 - v0), 0, 1)).astype(f32)
+        wc = (np.array([0.5 * (u0 + u1), 0.5 * (v0 + v1), depth]) if side == 0
+              else np.array([side * half_w, 0.5 * (v0 + v1), 0.5 * (u0 + u1)]))  # fmt: skip
+        d2 = (X - wc[0]) ** 2 + (Y - wc[1]) ** 2 + (Z - wc[2]) ** 2
+        glow = (0.35 * np.exp(-d2 / 2.5)).astype(f32)
+        glow[label == _WIN] = 0.0
+        shade *= 1.0 + glow
+
+    # A picture on the back wall of a room, away from door and window.
+    palette[_ART1], palette[_ART2] = _pick(rng, _FURNITURE_COLOURS, 40.0), _pick(rng, _WALL_COLOURS, 40.0)
     pic_w, pic_h = float(rng.uniform(0.5, 0.9)), float(rng.uniform(0.4, 0.6))
     spans = [(-half_w + 0.2, door_x - 0.2), (door_x + door_w + 0.2, half_w - 0.2)]
     spans = [s for s in spans if s[1] - s[0] > pic_w]
-    palette[ART1], palette[ART2] = _pick(rng, _FURNITURE_COLOURS, 40.0), _pick(rng, _WALL_COLOURS, 40.0)
-    if spans:
+    if spans and not corridor:
         lo, hi = spans[int(rng.integers(len(spans)))]
         pic_x = float(rng.uniform(lo, hi - pic_w))
         pic_y = float(rng.uniform(1.25, 1.55))
         roi = screen_rect(pic_x, pic_x + pic_w, pic_y, pic_y + pic_h, depth, depth)
         if roi is not None:
             rX, rY, lab = X[roi], Y[roi], label[roi]
-            in_pic = (lab == BACK) & (rX > pic_x) & (rX < pic_x + pic_w) & (rY > pic_y) & (
-                rY < pic_y + pic_h
-            )
+            in_pic = np.isin(lab, (_BACK, _LOWER)) & (rX > pic_x) & (rX < pic_x + pic_w) & (
+                rY > pic_y) & (rY < pic_y + pic_h)  # fmt: skip
             inner = in_pic & (rX > pic_x + 0.04) & (rX < pic_x + pic_w - 0.04) & (
                 rY > pic_y + 0.04) & (rY < pic_y + pic_h - 0.04)  # fmt: skip
             hill = rY > pic_y + 0.35 * pic_h + 0.1 * np.sin(rX * 9.0)
-            lab[in_pic] = DARK
-            lab[inner] = ART1
-            lab[inner & hill] = ART2
+            lab[in_pic] = _DARK
+            lab[inner] = _ART1
+            lab[inner & hill] = _ART2
+
+    # A rug on a room's floor, somewhere along the walk: a patterned floor under the legs.
+    palette[_RUG] = _pick(rng, _RUG_COLOURS, 15.0)
+    if not corridor and rng.random() < 0.35 and len(rows):
+        rw, rl = float(rng.uniform(1.2, 2.2)), float(rng.uniform(1.5, 2.8))
+        rx0 = float(rng.uniform(-0.8, 0.3)) - 0.3 * rw
+        rz0 = float(rng.uniform(1.5, 4.5))
+        roi = screen_rect(rx0, rx0 + rw, 0.0, 0.0, rz0, rz0 + rl)
+        if roi is not None:
+            lab = label[roi]
+            rX, rZ = X[roi], Z[roi]
+            on = (lab == _FLOOR) & (rX > rx0) & (rX < rx0 + rw) & (rZ > rz0) & (rZ < rz0 + rl)
+            lab[on] = _RUG
+            edge = np.minimum(np.minimum(rX - rx0, rx0 + rw - rX), np.minimum(rZ - rz0, rz0 + rl - rZ))
+            band = on & (edge > 0.08) & (edge < 0.16)
+            sh = shade[roi]
+            sh[on] = 1.0
+            sh[band] = 0.72
 
     # Furniture: axis-aligned boxes against the walls, ray-cast only inside their screen boxes.
-    boxes = [
-        (-half_w, -half_w + rng.uniform(0.4, 0.6), 0.0, rng.uniform(0.6, 0.9),
-         rng.uniform(2.5, 3.5), rng.uniform(4.2, 5.0)),  # cabinet or sofa on the left wall
-        (half_w - rng.uniform(0.35, 0.5), half_w, 0.0, rng.uniform(0.35, 0.5),
-         rng.uniform(4.5, 5.5), rng.uniform(5.8, 6.5)),  # toy box on the right wall
-    ]  # fmt: skip
-    shelf_x = door_x + door_w + 0.3 if door_x < 0 else door_x - 1.3
-    if -half_w < shelf_x and shelf_x + 1.0 < half_w:
-        boxes.append((shelf_x, shelf_x + 1.0, 0.0, rng.uniform(1.5, 1.9), depth - 0.35, depth))
-    for bi, (x0, x1, y0, y1, z0, z1) in enumerate(boxes):
-        palette[FURN + bi] = _pick(rng, _FURNITURE_COLOURS, 10.0)
+    if corridor:
+        boxes = []
+        zb = float(rng.uniform(2.5, 7.0))
+        boxes.append((-half_w, -half_w + 0.4, 0.0, 0.45, zb, zb + float(rng.uniform(1.2, 1.8))))  # bench
+        zr = float(rng.uniform(2.0, 8.0))
+        boxes.append((half_w - 0.1, half_w, 0.15, 0.75, zr, zr + 1.0))  # radiator
+        if rng.random() < 0.6:
+            zc = float(rng.uniform(5.0, max(5.1, depth - 2.0)))
+            boxes.append((-half_w, -half_w + 0.5, 0.0, 1.1, zc, zc + 0.6))  # cabinet or bin
+    else:
+        boxes = [
+            (-half_w, -half_w + rng.uniform(0.4, 0.6), 0.0, rng.uniform(0.6, 0.9),
+             rng.uniform(2.5, 3.5), rng.uniform(4.2, 5.0)),  # cabinet or sofa on the left wall
+            (half_w - rng.uniform(0.35, 0.5), half_w, 0.0, rng.uniform(0.35, 0.5),
+             rng.uniform(4.5, 5.5), rng.uniform(5.8, 6.5)),  # toy box on the right wall
+        ]  # fmt: skip
+        shelf_x = door_x + door_w + 0.3 if door_x < 0 else door_x - 1.3
+        if -half_w < shelf_x and shelf_x + 1.0 < half_w:
+            boxes.append((shelf_x, shelf_x + 1.0, 0.0, rng.uniform(1.5, 1.9), depth - 0.35, depth))
+        if rng.random() < 0.5:  # a small chair or a basket by the right wall, nearer the camera
+            zc = float(rng.uniform(1.5, 3.0))
+            boxes.append((half_w - 0.45, half_w - 0.05, 0.0, 0.45, zc, zc + 0.4))
+    for bi, (x0, x1, y0, y1, z0, z1) in enumerate(boxes[:_N_FURN]):
+        palette[_FURN + bi] = _pick(rng, _FURNITURE_COLOURS, 10.0)
         roi = screen_rect(x0, x1, y0, y1, z0, z1)
         if roi is None:
             continue
@@ -1189,26 +882,40 @@ def _render_background(
             continue
         # Faces lit from above and the front: top brightest, sides darker.
         fshade = np.choose(face, [0.78, 1.08, 0.95]).astype(f32)
-        if bi == 2:  # shelves: dark bands across the bookcase's front
+        if bi == 2 and not corridor:  # shelves: dark bands across the bookcase's front
             hy = hc + tmin * dirs[1]
             shelves = (np.abs(((hy + 0.2) % 0.42) - 0.21) > 0.19) & (face == 2)
             fshade = np.where(shelves, fshade * 0.55, fshade)
-        label[roi][hit] = FURN + bi
+        if corridor and bi == 1:  # radiator fins
+            hz = tmin * dirs[2]
+            fins = _line_cover(hz, 0.06, 0.012, np.full(shape, 0.01, f32)) * (face == 0)
+            fshade = fshade * (1.0 - 0.3 * fins).astype(f32)
+        label[roi][hit] = _FURN + bi
         np.copyto(shade[roi], fshade, where=hit)
         t[roi] = np.where(hit, tmin, t[roi])
 
-    # Light falls off away from a ceiling lamp in the middle of the room; mild vignetting;
-    # low-frequency blotches and fine grain so flat surfaces are not perfectly uniform.
+    # Light falls off away from the ceiling lights; the key light's side of the room is
+    # brighter; mild vignetting; low-frequency blotches and fine grain so flat surfaces are not
+    # perfectly uniform.
     X, Y, Z = t * dx, f32(hc) + t * dy, t * dz
-    shade *= 0.78 + 0.3 / (1.0 + (X * X + (Y - ceil_h) ** 2 + (Z - 0.5 * depth) ** 2) / 12.0)
+    if corridor:
+        fall = np.zeros_like(X)
+        for zl in lamps_z:
+            fall += 1.0 / (1.0 + (X * X + (Y - ceil_h) ** 2 + (Z - zl) ** 2) / 3.0)
+        shade *= 0.72 + 0.3 * np.minimum(fall, 1.4)
+    else:
+        shade *= 0.78 + 0.3 / (1.0 + (X * X + (Y - ceil_h) ** 2 + (Z - 0.5 * depth) ** 2) / 12.0)
+    side_light = f32(0.12 * min(light.intensity, 2.0) * light.sin)
+    shade *= 1.0 + side_light * np.clip(X / f32(half_w), -1.0, 1.0)
     yy = (np.arange(ch, dtype=f32)[:, None] - f32(pcy)) / f32(0.5 * scene.height)
     xx = (np.arange(cw, dtype=f32)[None, :] - f32(pcx)) / f32(0.5 * scene.width)
     shade *= 1.0 - 0.11 * (xx * xx + yy * yy)
     small = rng.standard_normal((max(ch // 48, 2) + 1, max(cw // 48, 2) + 1), dtype=f32)
     shade *= 1.0 + 0.02 * cv2.resize(small, (cw, ch), interpolation=cv2.INTER_CUBIC)
-    shade *= f32(scene.brightness)
+    shade *= f32(light.room)
     img = palette[label]
     img *= shade[..., None]
+    img *= tint
     img += unit_noise[:ch, :cw, :1] * f32(1.5 * scene.brightness)
     return np.clip(img, 0, 255).astype(np.uint8)
 
@@ -1216,6 +923,12 @@ def _render_background(
 # --------------------------------------------------------------------------------------------
 # Rendering
 # --------------------------------------------------------------------------------------------
+
+
+def _rng(seed: int, *tags: int) -> np.random.Generator:
+    """A generator for one purpose (tag) of a scene: independent streams, so skipping one (the
+    background when ``rgb=False``) does not change another (the camera shake)."""
+    return np.random.default_rng([int(seed) % (1 << 64), *tags])
 
 
 def _shake_fn(scene: Scene, rng: np.random.Generator):
@@ -1234,15 +947,183 @@ def _shake_fn(scene: Scene, rng: np.random.Generator):
     return offset
 
 
-def render(scene: Scene) -> Iterator[RenderedFrame]:
+class _Posed:
+    """One walker projected at one time: image points, depths and what to draw."""
+
+    __slots__ = ("uv", "z", "root", "fwd", "n_local", "joints", "extent")
+
+    def __init__(self, uv, z, root, fwd, n_local, joints, extent) -> None:
+        self.uv, self.z, self.root, self.fwd = uv, z, root, fwd
+        self.n_local, self.joints, self.extent = n_local, joints, extent
+
+
+def _project(body: _Body, t: float, cam: _Camera, cx: float, cy: float):
+    """Pose ``body`` at ``t`` and project it.
+
+    Returns:
+        None before entry; the root (x, z) alone when part of the body is at or behind the
+        camera (not drawable); else a ``_Posed``. Its points are the body's local points, then
+        the outlines of head, hair cap, fringe and hanging hair (``_ELL_K`` each).
+    """
+    posed = body.pose(t)
+    if posed is None:
+        return None
+    local, root, fwd, left = posed
+    basis, to_cam = body.basis, body.basis_cam(cam)  # local -> world, local -> camera
+    root3 = np.array([root[0], 0.0, root[1]])
+    rel = root3 - cam.pos
+    # Head and hair: exact ellipsoid outlines seen from the camera (in local coordinates).
+    eye = -(basis @ rel)
+    outlines = _ellipsoid_outlines(local[_ELL_IDX], body.ellipsoid_axes, eye).reshape(-1, 3)
+    pts = np.concatenate([local, outlines])
+    pc = pts @ to_cam + rel @ cam.rot.T  # camera coordinates [P, 3]
+    z = pc[:, 2]
+    z_min = float(z.min())
+    if z_min < 0.05:  # part of the body at or behind the camera: not drawable
+        return root
+    uv = pc[:, :2] / z[:, None]
+    uv *= cam.f
+    uv += (cx, cy)
+    joints = dict(zip(_JOINT_NAMES, map(tuple, uv[_JOINT_IDX].tolist())))
+    # The widest capsule sticks out of the point cloud by its radius at the nearest point's
+    # scale; the mask search window is widened by a little more than that.
+    margin = 1.3 * cam.f * body.max_radius / z_min + 2.0
+    lo, hi = uv.min(axis=0), uv.max(axis=0)
+    extent = (float(lo[0]) - margin, float(lo[1]) - margin,
+              float(hi[0]) + margin, float(hi[1]) + margin)  # fmt: skip
+    return _Posed(uv, z, root, fwd, len(local), joints, extent)
+
+
+def _parts(body: _Body, p: _Posed, cam: _Camera, wi: int, look: _Look | None, light: _Light | None):
+    """Draw list entries ``(depth, walker index, ops)`` of one posed walker.
+
+    Each op is ``(int32 fixed-point polygon, colour, outline)`` or ``("circle", centre, radius,
+    colour)``. Outline polygons are the part's silhouette and also go into the label image; with
+    ``look`` None (no picture) only they are made, so the masks are identical either way.
+    """
+    uv, z = p.uv, p.z
+    out = []
+    # Capsules (limbs, neck): an outline band in the dark shade and an inner lit fill shifted
+    # toward the light, both computed for all capsules at once.
+    i0, i1 = body.cap_i0, body.cap_i1
+    r0 = cam.f * body.cap_r0 / z[i0]
+    r1 = cam.f * body.cap_r1 / z[i1]
+    c0, c1 = uv[i0], uv[i1]
+    # Outlines in a call of their own, so that they are bit-identical with and without the
+    # picture (vectorised maths may round an element differently in a longer array).
+    polys = list(_fixed(_capsule_polys(c0, c1, r0, r1)))
+    if look is not None:
+        shift = light.shift * (0.5 * (r0 + r1))[:, None]
+        mids = list(_fixed(_capsule_polys(c0 + 0.45 * shift, c1 + 0.45 * shift, 0.8 * r0, 0.8 * r1)))
+        fills = list(_fixed(_capsule_polys(c0 + shift, c1 + shift, 0.5 * r0, 0.5 * r1)))
+    # Each part's depth: the mean depth of its capsules' end points (one gather for all).
+    depths = (z[body.part_ends] * body.part_weights).sum(1).tolist()
+    for (part, caps), layers, depth in zip(body.cap_parts, body.cap_layers, depths):
+        if look is None:
+            ops = [(polys[c], None, True) for c in caps]
+        else:
+            ops = []
+            for layer in layers:
+                ops += [(polys[c], look.cap_dark[c], True) for c in layer]
+                ops += [(mids[c], look.cap_mid[c], False) for c in layer]
+                ops += [(fills[c], look.cap_lit[c], False) for c in layer]
+        out.append((depth, wi, ops))
+
+    def hull_ops(pts2d, key, shrink, shift):
+        hull = cv2.convexHull(pts2d.astype(np.float32)).reshape(-1, 2)
+        outline = _fixed(hull)  # the same with and without the picture
+        if look is None:
+            return [(outline, None, True)]
+        hull = hull.astype(np.float64)
+        mid = _lit_polygon(hull, 0.5 * (1.0 + shrink), 0.5 * shift, light)
+        inner = _lit_polygon(hull, shrink, shift, light)
+        return [(outline, look.dark[key], True), (_fixed(mid), look.mid[key], False),
+                (_fixed(inner), look.lit[key], False)]  # fmt: skip
+
+    n_named = len(_NAMES)
+    sl_pelvis = slice(n_named, n_named + len(body.pelvis_pts))
+    sl_shirt = slice(sl_pelvis.stop, sl_pelvis.stop + len(body.shirt_pts))
+    trunk_ops = hull_ops(uv[sl_pelvis], "leg", 0.8, 0.07) + hull_ops(uv[sl_shirt], "shirt", 0.8, 0.07)
+    trunk_z = float(z[sl_shirt].sum()) / len(body.shirt_pts)
+    out.append((trunk_z, wi, trunk_ops))
+    if body.w.legwear == "skirt":
+        sl_skirt = slice(sl_shirt.stop, sl_shirt.stop + 2 * _HEM_N)
+        # Over both thighs, whatever their depth: the skirt covers them.
+        thighs = min(d for (part, _), d in zip(body.cap_parts, depths) if part.startswith("thigh"))
+        out.append((thighs - 1e-3, wi, hull_ops(uv[sl_skirt], "leg", 0.82, 0.06)))
+
+    # Head and hair: exact outlines (convex, in order), drawn as polygons: head, hair cap,
+    # fringe, hanging hair.
+    k0, k = p.n_local, _ELL_K
+    ell = uv[k0 : k0 + 4 * k].reshape(4, k, 2)
+    ell_fixed = _fixed(ell)
+    if look is None:
+        head_ops, top_ops, fringe_ops, back_ops = ([(ell_fixed[i], None, True)] for i in range(4))
+    else:
+        # Lit fills: shrunk toward each outline's centre and moved toward the light.
+        centre = ell.mean(axis=1, keepdims=True)
+        span = ell.max(axis=1, keepdims=True) - ell.min(axis=1, keepdims=True)
+        shrink = np.array([0.9, 0.8, 0.75, 0.8])[:, None, None]
+        shift = np.array([0.03, 0.07, 0.05, 0.07])[:, None, None]
+        toward = span * (light.shift / 0.35)
+        lit = _fixed(centre + shrink * (ell - centre) + shift * toward)
+        mid = _fixed(centre + 0.5 * (1.0 + shrink) * (ell - centre) + 0.5 * shift * toward)
+        hair = (look.dark["hair"], look.mid["hair"], look.lit["hair"])
+        head_ops = [(ell_fixed[0], look.rim_skin, True), (mid[0], look.mid["skin"], False),
+                    (lit[0], look.lit["skin"], False)]  # fmt: skip
+        top_ops, fringe_ops, back_ops = (
+            [(ell_fixed[i], hair[0], True), (mid[i], hair[1], False), (lit[i], hair[2], False)]
+            for i in (1, 2, 3)
+        )
+    head_z = float(z[_IDX["head"]])
+    # Facing the camera: hair cap behind the face (a rim), fringe in front of it (the hairline)
+    # and hanging hair behind the back; facing away: cap and hanging hair over head and
+    # shoulders.
+    tx, ty, tz = cam.pos[0] - p.root[0], cam.pos[1] - 0.9 * body.h, cam.pos[2] - p.root[1]
+    facing = (p.fwd[0] * tx + p.fwd[1] * ty + p.fwd[2] * tz) / math.sqrt(tx * tx + ty * ty + tz * tz)
+    if facing > 0.5 and look is not None:
+        eye_r = cam.f * 0.0055 * body.h / head_z
+        if eye_r >= 0.6:
+            for e in ("eye_l", "eye_r"):
+                head_ops.append(("circle", uv[_IDX[e]], eye_r, look.eye))
+    front = facing > 0.5
+    out.append((head_z, wi, head_ops))
+    out.append((head_z + (1e-3 if front else -1e-3), wi, top_ops))
+    out.append((head_z + (-2e-3 if facing > -0.5 else 2e-3), wi, fringe_ops))
+    if body.hair_back_axes is not None:
+        hang = 0.08 * body.h
+        back_z = max(head_z, trunk_z) + hang if front else min(head_z, trunk_z) - hang
+        out.append((back_z, wi, back_ops))
+    return out
+
+
+def _draw(img: np.ndarray, draw_list: list) -> None:
+    """Paint draw list entries (already sorted far to near) into an image."""
+    for _, _, ops in draw_list:
+        for op in ops:
+            if isinstance(op[0], str):  # ("circle", centre, radius, colour)
+                _, c, r, col = op
+                cv2.circle(img, (int(round(c[0] * _ONE)), int(round(c[1] * _ONE))),
+                           max(int(round(r * _ONE)), 1), col, -1, cv2.LINE_AA, _SHIFT)
+                continue  # fmt: skip
+            cv2.fillConvexPoly(img, op[0], op[1], cv2.LINE_AA, _SHIFT)
+
+
+def render(scene: Scene, rgb: bool = True) -> Iterator[RenderedFrame]:
     """Render a scene frame by frame.
 
-    The room, the noise tile and the body templates are made once; each frame then copies the
-    background with noise, draws contact shadows and the body parts, and derives masks and boxes
-    from a label image drawn in the same depth order. Memory use does not grow with clip length.
+    The room (sharp and lens-blurred), the noise tile and the bodies are made once. Each frame
+    poses and projects the walkers, draws their outlines far to near into a label image (exact,
+    occlusion-aware masks and boxes) and, for the picture, copies the blurred room, draws shadows
+    and shaded body parts on the sharp room in a patch around the walkers (averaged over
+    sub-frames for motion blur), blurs the patch like the room, adds sensor noise and optionally
+    JPEG-compresses the result. Memory use does not grow with clip length.
 
     Args:
         scene: What to render. It is validated when this is called, not on the first frame.
+        rgb: False skips the picture entirely (background, shading, noise, blur, compression):
+            frames have ``image=None`` but the same masks, boxes, joints and distances, several
+            times faster.
 
     Returns:
         An iterator of ``scene.n_frames`` ``RenderedFrame`` objects; each frame's arrays are new
@@ -1250,142 +1131,92 @@ def render(scene: Scene) -> Iterator[RenderedFrame]:
     """
     if not isinstance(scene, Scene):
         raise TypeError(f"render() needs a Scene, got {type(scene).__name__}")
-    return _render(scene)
+    return _render(scene, bool(rgb))
 
 
-def _render(scene: Scene) -> Iterator[RenderedFrame]:
+def _render(scene: Scene, rgb: bool) -> Iterator[RenderedFrame]:
     W, H = scene.width, scene.height
-    rng = np.random.default_rng(scene.seed)
     cam = _Camera(scene)
+    bodies = [_body_of(w, scene.seed, i) for i, w in enumerate(scene.walkers)]
+    shake = _shake_fn(scene, _rng(scene.seed, 1))
     pad = int(math.ceil(scene.camera_shake_px)) + 1 if scene.camera_shake_px > 0 else 0
-    # Noise: one tile a little larger than the frame, read at a random offset each frame; a
-    # fresh Gaussian image per frame would cost more than drawing everything else.
-    npad = max(48, 2 * pad + 8)
-    unit = rng.standard_normal((H + npad, W + npad, 3), dtype=np.float32)
-    bg = _render_background(
-        scene, cam, W + 2 * pad, H + 2 * pad, cam.cx + pad, cam.cy + pad, rng, unit[::-1]
-    )
-    shake = _shake_fn(scene, rng)
-    if scene.noise_sigma > 0:
-        # Split into positive and negative parts so two saturating uint8 operations apply it.
-        unit *= np.float32(scene.noise_sigma)
-        n_pos = np.clip(np.rint(unit), 0, 255).astype(np.uint8)
-        n_neg = np.clip(np.rint(-unit), 0, 255).astype(np.uint8)
-    del unit
-    bodies = [_Body(w, scene.brightness) for w in scene.walkers]
-    shadow_gain = 0.42
+    light = looks = None
+    if rgb:
+        light = _Light(scene)
+        looks = [_Look(b, light) for b in bodies]
+        noise_rng = _rng(scene.seed, 2)
+        # Noise: one tile a little larger than the frame, read at a random offset each frame; a
+        # fresh Gaussian image per frame would cost more than drawing everything else.
+        npad = max(48, 2 * pad + 8)
+        unit = noise_rng.standard_normal((H + npad, W + npad, 3), dtype=np.float32)
+        bg_sharp = _render_background(scene, cam, W + 2 * pad, H + 2 * pad, cam.cx + pad,
+                                      cam.cy + pad, _rng(scene.seed, 0), unit[::-1], light)  # fmt: skip
+        blur = scene.lens_blur_px if scene.lens_blur_px is not None else 0.3 + 0.3 * W / 640.0
+        # The room never changes: blur it once. Each frame blurs only around the walkers.
+        bg_soft = cv2.GaussianBlur(bg_sharp, (0, 0), blur) if blur > 0 else bg_sharp
+        if scene.noise_sigma > 0:
+            # Split into positive and negative parts so two saturating uint8 operations apply it.
+            unit *= np.float32(scene.noise_sigma)
+            n_pos = np.clip(np.rint(unit), 0, 255).astype(np.uint8)
+            n_neg = np.clip(np.rint(-unit), 0, 255).astype(np.uint8)
+        del unit
 
     for index in range(scene.n_frames):
         t = index / scene.fps
         sx, sy = shake(t)
-        bg_view = bg[pad + sy : pad + sy + H, pad + sx : pad + sx + W]
-        if scene.noise_sigma > 0:
-            ox, oy = int(rng.integers(npad)), int(rng.integers(npad))
-            img = cv2.add(bg_view, n_pos[oy : oy + H, ox : ox + W])
-            cv2.subtract(img, n_neg[oy : oy + H, ox : ox + W], dst=img)
-        else:
-            img = bg_view.copy()  # never draw into the shared background
         # The image moves by (-sx, -sy) relative to the room when the crop moves by (sx, sy).
         cx, cy = cam.cx - sx, cam.cy - sy
 
-        label = np.zeros((H, W), np.uint8)
-        draw_list: list[tuple[float, int, list]] = []
+        draw_list: list = []
         joints: list[dict[str, tuple[float, float]] | None] = []
         dists: list[float | None] = []
-        extents: list[tuple[float, float, float, float] | None] = []
-
+        extents: list = []
+        posed_all: list = []
         for wi, body in enumerate(bodies):
-            posed = body.pose(t)
-            if posed is None:
+            p = _project(body, t, cam, cx, cy)
+            posed_all.append(p)
+            if p is None:
                 joints.append(None)
                 dists.append(None)
                 extents.append(None)
                 continue
-            local, root, fwd, left = posed
-            basis = np.stack([fwd, left, np.array([0.0, 1.0, 0.0])])  # local -> world rows
-            rel0 = np.array([root[0], 0.0, root[1]]) - cam.pos
-            pc = local @ (basis @ cam.rot.T) + rel0 @ cam.rot.T  # camera coordinates [P, 3]
-            z = pc[:, 2]
-            dists.append(float(root[1]))
-            if z.min() < 0.05:  # part of the body at or behind the camera: not drawable
+            if not isinstance(p, _Posed):  # behind the camera
                 joints.append(None)
+                dists.append(float(p[1]))
                 extents.append(None)
                 continue
-            uv = np.empty((len(pc), 2))
-            uv[:, 0] = cx + cam.f * pc[:, 0] / z
-            uv[:, 1] = cy + cam.f * pc[:, 1] / z
-            joints.append({n: (float(uv[i, 0]), float(uv[i, 1]))
-                           for n, i in zip(_JOINT_NAMES, _JOINT_IDX)})  # fmt: skip
+            joints.append(p.joints)
+            dists.append(float(p.root[1]))
+            extents.append(p.extent)
+            draw_list += _parts(body, p, cam, wi, looks[wi] if rgb else None, light)
 
-            if scene.shadow:
-                _draw_shadow(img, cam, cx, cy, body, root, shadow_gain)
-
-            # Capsules (limbs, neck): an outline band in the dark shade and an inner lit fill
-            # shifted towards the light (upper left), both computed for all capsules at once.
-            i0, i1 = body.cap_i0, body.cap_i1
-            r0 = cam.f * body.cap_r0 / z[i0]
-            r1 = cam.f * body.cap_r1 / z[i1]
-            ravg = (0.5 * (r0 + r1))[:, None]
-            light = np.array([-0.3, -0.25])
-            polys = _fixed(_capsule_polys(
-                np.concatenate([uv[i0], uv[i0] + light * ravg]),
-                np.concatenate([uv[i1], uv[i1] + light * ravg]),
-                np.concatenate([r0, 0.55 * r0]), np.concatenate([r1, 0.55 * r1]),
-            ))  # fmt: skip
-            nc = len(i0)
-            dk = body.dark
-            for part, caps in body.cap_parts:
-                ops = []
-                for c in caps:
-                    ops.append((polys[c], body.cap_dark[c], True))
-                    ops.append((polys[nc + c], body.cap_col[c], False))
-                depth = float(np.mean(z[np.concatenate([i0[caps], i1[caps]])]))
-                draw_list.append((depth, wi, ops))
-
-            # Hull parts: trunk (pelvis in legwear, shirt over it), head, hair.
-            trunk_ops = []
-            for sl, key in ((body.sl_pelvis, "leg"), (body.sl_shirt, "shirt")):
-                trunk_ops += _hull_ops(uv[sl], body.col[key], dk[key], 0.8, 0.07)
-            draw_list.append((float(z[body.sl_shirt].mean()), wi, trunk_ops))
-            # The face gets a thin, soft rim; a wide dark band reads as a beard.
-            head_ops = _hull_ops(uv[body.sl_head], body.col["skin"], body.rim_skin, 0.9, 0.03)
-            hair_ops = _hull_ops(uv[body.sl_hair], body.col["hair"], dk["hair"], 0.8, 0.07)
-            head_z = float(z[_IDX["head"]])
-            # Facing the camera: hair behind the face, showing as a rim; otherwise hair in front,
-            # covering the back and top of the head.
-            to_cam = cam.pos - np.array([root[0], body.h * 0.9, root[1]])
-            facing = float(fwd @ to_cam) / float(np.linalg.norm(to_cam))
-            eps = 1e-3 if facing > 0.5 else -1e-3
-            if facing > 0.5:
-                eye_r = cam.f * 0.0055 * body.h / head_z
-                if eye_r >= 0.6:
-                    for e in ("eye_l", "eye_r"):
-                        head_ops.append(("circle", uv[_IDX[e]], eye_r, body.eye_col))
-            draw_list.append((head_z, wi, head_ops))
-            draw_list.append((head_z + eps, wi, hair_ops))
-            # Capsule radii stick out of the point cloud by up to ~6 % of stature at the nearest
-            # point's scale; the mask search window is widened by a little more than that.
-            margin = 0.08 * cam.f * body.h / float(z.min()) + 2.0
-            extents.append((uv[:, 0].min() - margin, uv[:, 1].min() - margin,
-                            uv[:, 0].max() + margin, uv[:, 1].max() + margin))  # fmt: skip
-
-        # Painter's algorithm over every part of every walker: far parts first.
+        # Painter's algorithm over every part of every walker: far parts first. The outlines go
+        # into a label image (walker index + 1), which gives exact, occlusion-aware masks; with
+        # one walker nothing can hide it, so its outlines go straight into its mask.
         draw_list.sort(key=lambda item: -item[0])
+        label = np.zeros((H, W), np.uint8)
+        value = 255 if len(bodies) == 1 else None
         for _, wi, ops in draw_list:
             for op in ops:
-                if isinstance(op[0], str):  # ("circle", centre, radius, colour)
-                    _, c, r, col = op
-                    cv2.circle(img, (int(round(c[0] * _ONE)), int(round(c[1] * _ONE))),
-                               max(int(round(r * _ONE)), 1), col, -1, cv2.LINE_AA, _SHIFT)
-                    continue  # fmt: skip
-                pts, col, outline = op
-                cv2.fillConvexPoly(img, pts, col, cv2.LINE_AA, _SHIFT)
-                if outline:
-                    cv2.fillConvexPoly(label, pts, wi + 1, cv2.LINE_8, _SHIFT)
+                if op[2] is True:
+                    cv2.fillConvexPoly(label, op[0], value or wi + 1, cv2.LINE_8, _SHIFT)
+
+        img = None
+        if rgb:
+            view = (slice(pad + sy, pad + sy + H), slice(pad + sx, pad + sx + W))
+            img = _compose_rgb(scene, cam, cx, cy, t, bodies, looks, light, posed_all, draw_list,
+                               bg_sharp[view], bg_soft[view], blur)  # fmt: skip
+            if scene.noise_sigma > 0:
+                ox, oy = int(noise_rng.integers(npad)), int(noise_rng.integers(npad))
+                cv2.add(img, n_pos[oy : oy + H, ox : ox + W], dst=img)
+                cv2.subtract(img, n_neg[oy : oy + H, ox : ox + W], dst=img)
+            if scene.jpeg_quality is not None:
+                ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(scene.jpeg_quality)])
+                img = cv2.imdecode(buf, cv2.IMREAD_COLOR)
 
         masks, boxes = [], []
         for wi, ext in enumerate(extents):
-            mask = np.zeros((H, W), np.uint8)
+            mask = label if value else np.zeros((H, W), np.uint8)
             box = None
             if ext is not None:
                 x0 = max(int(ext[0]), 0)
@@ -1393,9 +1224,12 @@ def _render(scene: Scene) -> Iterator[RenderedFrame]:
                 x1 = min(int(ext[2]) + 1, W)
                 y1 = min(int(ext[3]) + 1, H)
                 if x0 < x1 and y0 < y1:
-                    # inRange, not cv2.compare: compare against a scalar is ~50x slower here.
-                    sub = cv2.inRange(label[y0:y1, x0:x1], wi + 1, wi + 1)
-                    mask[y0:y1, x0:x1] = sub
+                    if value:
+                        sub = label[y0:y1, x0:x1]
+                    else:
+                        # inRange, not cv2.compare: compare against a scalar is ~50x slower here.
+                        sub = cv2.inRange(label[y0:y1, x0:x1], wi + 1, wi + 1)
+                        mask[y0:y1, x0:x1] = sub
                     bx, by, bw, bh = cv2.boundingRect(sub)
                     if bw > 0 and bh > 0:
                         box = (x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh)
@@ -1414,38 +1248,153 @@ def _render(scene: Scene) -> Iterator[RenderedFrame]:
         )
 
 
-def _hull_ops(pts2d: np.ndarray, col, dark_col, shrink: float, shift: float) -> list:
-    """Dark outline hull plus an inner, lit hull shrunk towards and shifted to the light.
+def _shift_ops(draw_list: list, ox: int, oy: int) -> list:
+    """The draw list moved by (-ox, -oy) pixels, for drawing into a patch at (ox, oy)."""
+    off = np.array([ox, oy], np.int32) * int(_ONE)
+    out = []
+    for depth, wi, ops in draw_list:
+        moved = []
+        for op in ops:
+            if isinstance(op[0], str):
+                moved.append((op[0], op[1] - (ox, oy), op[2], op[3]))
+            else:
+                moved.append((op[0] - off, op[1], op[2]))
+        out.append((depth, wi, moved))
+    return out
 
-    Args:
-        pts2d: Projected surface points, [N, 2].
-        col: Lit colour.
-        dark_col: Outline colour.
-        shrink: Size of the lit hull relative to the outline.
-        shift: Offset of the lit hull towards the upper left, as a fraction of the hull's size.
+
+def _sub_frames(bodies, looks, light, cam: _Camera, cx: float, cy: float, t: float,
+                exposure: float):  # fmt: skip
+    """Draw lists of the walkers at sub-frame times spread over the exposure (motion blur).
+
+    The number of sub-frames follows the fastest image motion (about one per 1.5 px, 2-8), so a
+    slow walker costs little; none are made when nothing moves by half a pixel.
+
+    Returns:
+        (draw lists sorted far to near, the extents they cover), or (None, []).
     """
-    hull = cv2.convexHull(pts2d.astype(np.float32)).reshape(-1, 2).astype(np.float64)
-    centre = hull.mean(axis=0)
-    span = hull.max(axis=0) - hull.min(axis=0)
-    inner = centre + shrink * (hull - centre) - shift * span
-    return [(_fixed(hull), dark_col, True), (_fixed(inner), col, False)]
+    ends = [[_project(b, s, cam, cx, cy) for b in bodies]
+            for s in (t - 0.5 * exposure, t + 0.5 * exposure)]  # fmt: skip
+    move = 0.0
+    for a, b in zip(*ends):
+        if isinstance(a, _Posed) and isinstance(b, _Posed):
+            move = max(move, float(np.abs(a.uv - b.uv).max()))
+    if move < 0.5:
+        return None, []
+    n = int(min(max(math.ceil(move / 1.5) + 1, 2), 8))
+    lists, boxes = [], []
+    for j in range(n):
+        s = t + exposure * (j / (n - 1) - 0.5)
+        if j in (0, n - 1):
+            posed = ends[0] if j == 0 else ends[1]
+        else:
+            posed = [_project(b, s, cam, cx, cy) for b in bodies]
+        dl = []
+        for wi, (body, p) in enumerate(zip(bodies, posed)):
+            if isinstance(p, _Posed):
+                dl += _parts(body, p, cam, wi, looks[wi], light)
+                boxes.append(p.extent)
+        dl.sort(key=lambda item: -item[0])
+        lists.append(dl)
+    return lists, boxes
 
 
-def _draw_shadow(img, cam: _Camera, cx: float, cy: float, body: _Body, root, gain: float) -> None:
-    """Darken a soft ellipse on the floor under (and slightly behind) a walker, in place."""
+def _compose_rgb(
+    scene: Scene, cam: _Camera, cx: float, cy: float, t: float, bodies, looks, light: _Light,
+    posed_all, draw_list, bg_sharp: np.ndarray, bg_soft: np.ndarray, blur: float,
+) -> np.ndarray:
+    """The frame's picture before noise: the blurred room with the walkers and their shadows.
+
+    Shadows and walkers are drawn on the sharp room in a patch around them, the patch is
+    blurred like the room (lens) and pasted back, leaving out the margin whose blur would have
+    needed pixels from outside the patch; so every pixel is blurred exactly once.
+    """
+    H, W = bg_soft.shape[:2]
+    img = bg_soft.copy()  # never draw into the shared background
+    boxes = [p.extent for p in posed_all if isinstance(p, _Posed)]
+    if not boxes:
+        return img
+    shadows = []
+    if scene.shadow:
+        for body, p in zip(bodies, posed_all):
+            if isinstance(p, _Posed):
+                geom = _shadow_geometry(cam, cx, cy, body, p.root, light)
+                if geom is not None:
+                    shadows.append(geom)
+                    boxes.append(geom[3])
+    sub_lists = None
+    if scene.motion_blur > 0 and draw_list:
+        exposure = scene.motion_blur / scene.fps
+        sub_lists, sub_boxes = _sub_frames(bodies, looks, light, cam, cx, cy, t, exposure)
+        boxes += sub_boxes
+    m = int(math.ceil(3.0 * blur)) + 1 if blur > 0 else 0
+    x0 = max(int(min(b[0] for b in boxes)) - m, 0)
+    y0 = max(int(min(b[1] for b in boxes)) - m, 0)
+    x1 = min(int(max(b[2] for b in boxes)) + 1 + m, W)
+    y1 = min(int(max(b[3] for b in boxes)) + 1 + m, H)
+    if x0 >= x1 or y0 >= y1:
+        return img
+    patch = bg_sharp[y0:y1, x0:x1].copy()
+    # Under diffuse indoor light a contact shadow is a weak darkening round the feet; a strong
+    # key light deepens it.
+    gain = 0.22 * min(scene.light_intensity, 2.0)
+    for geom in shadows:
+        _draw_shadow(patch, geom, x0, y0, gain)
+    if sub_lists:
+        acc = np.zeros(patch.shape, np.uint16)
+        for dl in sub_lists:
+            buf = patch.copy()
+            _draw(buf, _shift_ops(dl, x0, y0))
+            acc += buf
+        n = len(sub_lists)
+        patch = ((acc + n // 2) // n).astype(np.uint8)
+    else:
+        _draw(patch, _shift_ops(draw_list, x0, y0))
+    if blur > 0:
+        patch = cv2.GaussianBlur(patch, (0, 0), blur)
+    ix0, iy0 = (x0 + m if x0 > 0 else 0), (y0 + m if y0 > 0 else 0)
+    ix1, iy1 = (x1 - m if x1 < W else W), (y1 - m if y1 < H else H)
+    if ix0 < ix1 and iy0 < iy1:
+        img[iy0:iy1, ix0:ix1] = patch[iy0 - y0 : iy1 - y0, ix0 - x0 : ix1 - x0]
+    return img
+
+
+def _shadow_geometry(cam: _Camera, cx: float, cy: float, body: _Body, root, light: _Light):
+    """A walker's contact shadow: a soft ellipse on the floor, cast away from the light.
+
+    Returns:
+        (u, v, blur, box) in frame pixels, or None when it is not in front of the camera.
+    """
     h = body.h
     ang = np.linspace(0, 2 * np.pi, 20, endpoint=False)
-    pts = np.stack([root[0] + 0.2 * h * np.cos(ang), np.zeros_like(ang),
-                    root[1] + 0.06 * h + 0.14 * h * np.sin(ang)], 1)  # fmt: skip
+    ox = -0.15 * h * light.sin
+    oz = 0.06 * h * light.cos
+    # Soft and close around the feet (overhead indoor light), reaching out with a side light.
+    pts = np.stack([root[0] + ox + (0.16 + 0.08 * abs(light.sin)) * h * np.cos(ang), np.zeros_like(ang),
+                    root[1] + oz + 0.12 * h * np.sin(ang)], 1)  # fmt: skip
     pc = (pts - cam.pos) @ cam.rot.T
     if (pc[:, 2] <= 0.05).any():
-        return
+        return None
     u = cx + cam.f * pc[:, 0] / pc[:, 2]
     v = cy + cam.f * pc[:, 1] / pc[:, 2]
-    ImgH, ImgW = img.shape[:2]
     blur = 0.25 * (v.max() - v.min() + 0.3 * (u.max() - u.min())) + 1.0
-    x0, x1 = int(u.min() - 2 * blur), int(u.max() + 2 * blur) + 1
-    y0, y1 = int(v.min() - 2 * blur), int(v.max() + 2 * blur) + 1
+    box = (int(u.min() - 2 * blur), int(v.min() - 2 * blur),
+           int(u.max() + 2 * blur) + 1, int(v.max() + 2 * blur) + 1)  # fmt: skip
+    return u, v, blur, box
+
+
+def _draw_shadow(img: np.ndarray, geom, ox: int, oy: int, gain: float) -> None:
+    """Darken a shadow (``_shadow_geometry``) into ``img``, whose top-left is frame pixel
+    (ox, oy), in place."""
+    u, v, blur, (x0, y0, x1, y1) = geom
+    ImgH, ImgW = img.shape[:2]
+    # Only the part that lands in the image (plus the blur's reach) is drawn, and the blur is
+    # capped: right under the camera the ellipse projects far larger than the frame, and its
+    # softness with it.
+    blur = min(blur, 64.0)
+    reach = int(2 * blur) + 1
+    x0, y0 = max(x0 - ox, -reach), max(y0 - oy, -reach)
+    x1, y1 = min(x1 - ox, ImgW + reach), min(y1 - oy, ImgH + reach)
     cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, ImgW), min(y1, ImgH)
     if cx0 >= cx1 or cy0 >= cy1:
         return
@@ -1453,7 +1402,7 @@ def _draw_shadow(img, cam: _Camera, cx: float, cy: float, body: _Body, root, gai
     q = 4
     sw, shh = max((x1 - x0) // q, 1), max((y1 - y0) // q, 1)
     small = np.zeros((shh, sw), np.uint8)
-    poly = np.stack([(u - x0) / q, (v - y0) / q], 1)
+    poly = np.stack([(u - ox - x0) / q, (v - oy - y0) / q], 1)
     cv2.fillConvexPoly(small, _fixed(poly), 255, cv2.LINE_AA, _SHIFT)
     sigma = max(blur / q, 0.5)
     small = cv2.GaussianBlur(small, (0, 0), sigma)
@@ -1500,6 +1449,8 @@ def write_video(path, frames: Iterable[np.ndarray], fps: float, fourcc: str = "m
     try:
         for frame in frames:
             image = getattr(frame, "image", frame)
+            if image is None:
+                raise ValueError(f"frame {count} has no image (rendered with rgb=False?)")
             image = np.asarray(image)
             if image.dtype != np.uint8:
                 raise ValueError(f"frame {count} is {image.dtype}, expected uint8")
