@@ -50,7 +50,7 @@ def estimate_background(
     barely moves, near the camera at the end it may stand still. Here, where a sample shows
     something moving (``moving``), it does not vote. Among the rest, per pixel, the value that
     most samples agree with wins (a robust mode), and the background is the mean of the samples
-    that agree with it. Votes of earlier samples weigh more (1.5 for the first down to 0.5 for
+    that agree with it. Votes of earlier samples weigh more (2 for the first down to 0.25 for
     the last), because the protocol's child walks toward the camera: what it covers at the end,
     near and large, was visible at the start, so a child standing still at the end does not
     outvote the floor. Agreement is counted at half resolution for speed.
@@ -67,7 +67,7 @@ def estimate_background(
         return samples[0].copy(), 0.0
     small_size = (max(1, w // 2), max(1, h // 2))
     small = np.stack([cv2.resize(s, small_size, interpolation=cv2.INTER_AREA) for s in samples])
-    weights = np.linspace(1.5, 0.5, n).astype(np.float32)
+    weights = np.geomspace(2.0, 0.25, n).astype(np.float32)
     if moving is None:
         still = np.ones(small.shape[:3], np.float32)
     else:
