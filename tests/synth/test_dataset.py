@@ -59,6 +59,8 @@ def test_children_cover_the_ranges_and_labels_are_balanced(draws) -> None:
     labels = [clinical.tfa_label(c.tfa_deg) for c, _ in draws]
     assert set(labels) == {clinical.LABEL_NORMAL, clinical.LABEL_VALGUM}
     assert 0.42 < labels.count(clinical.LABEL_VALGUM) / len(labels) < 0.58
+    no_lead_in = np.mean([c.start_time_s == 0.0 for c, _ in draws])
+    assert 0.1 < no_lead_in < 0.3  # some recordings start with the child already walking
     ages = np.array([c.age_y for c, _ in draws])
     assert ages.min() >= 3.0 and ages.max() <= 12.0 and ages.min() < 3.3 and ages.max() > 11.7
     for child, scene in draws:
@@ -72,7 +74,7 @@ def test_children_cover_the_ranges_and_labels_are_balanced(draws) -> None:
         assert child.legwear in ("shorts", "leggings", "trousers", "skirt", "bare")
         assert abs(child.heading_deg) <= 8.0 and abs(child.lateral_offset_m) <= 0.4
         assert 5.0 <= child.start_distance_m <= 6.5 and 1.8 <= child.end_distance_m <= 2.6
-        assert 0.5 <= child.start_time_s <= 1.0
+        assert child.start_time_s == 0.0 or 0.5 <= child.start_time_s <= 1.0
         walker = scene.walkers[0]
         assert walker.end_distance_m >= child.end_distance_m  # only ever moved back
         assert walker.start_distance_m - walker.end_distance_m >= 2.4 - 1e-9
@@ -95,6 +97,8 @@ def test_children_cover_the_ranges_and_labels_are_balanced(draws) -> None:
 
 
 def test_stature_grows_with_age_with_a_realistic_spread(draws) -> None:
+    no_lead_in = np.mean([c.start_time_s == 0.0 for c, _ in draws])
+    assert 0.1 < no_lead_in < 0.3  # some recordings start with the child already walking
     ages = np.array([c.age_y for c, _ in draws])
     stature = np.array([100.0 * c.height_m for c, _ in draws])
     slope, intercept = np.polyfit(ages, stature, 1)
