@@ -16,34 +16,20 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import platform
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).with_name("RESULTS-synth.md")
 SIZE = (640, 480)
 FPS = 30.0
 SEED = 2026
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import cv2
-    import numpy as np
-
-    return (f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; "
-            f"numpy {np.__version__}; OpenCV {cv2.__version__}")  # fmt: skip
 
 
 def _fast_shard(bounds: tuple[int, int]) -> tuple[int, int]:
@@ -103,7 +89,7 @@ def main() -> int:
         "# Synthetic data generator benchmark",
         "",
         f"Command: `{' '.join([Path(sys.executable).name] + sys.argv)}`  ",
-        f"Machine: {machine()}  ",
+        f"Machine: {describe()}  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M')}",
         "",
         f"Children drawn with seed {SEED} (sampled ages, walks and cameras), frames {SIZE[0]}x{SIZE[1]} at {FPS:g} fps.",

@@ -13,30 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).with_name("RESULTS-video.md")
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import cv2
-
-    return f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; OpenCV {cv2.__version__}"
 
 
 def render_clip(path: Path, width: int, height: int, fps: float, seconds: float) -> None:
@@ -76,7 +63,7 @@ def main() -> int:
         "# Video stage benchmark",
         "",
         f"Command: `{' '.join([Path(sys.executable).name] + sys.argv)}`  ",
-        f"Machine: {machine()}  ",
+        f"Machine: {describe()}  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M')}",
         "",
         "| clip | frames | wall s | frames/s | x real time | peak MB | verdict |",
