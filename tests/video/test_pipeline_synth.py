@@ -77,7 +77,7 @@ def test_walker_box_and_mask_accuracy(frontal) -> None:
 
 def test_step_count_matches_heel_strikes(frontal) -> None:
     scene, _, _, _, inspection = frontal
-    truth = len(heel_strike_times(scene.walkers[0], scene.duration_s))
+    truth = len(heel_strike_times(scene.walkers[0], scene.duration_s, scene_seed=scene.seed))
     assert abs(inspection.steps.steps - truth) <= 1, (inspection.steps, truth)
     assert inspection.steps.cadence_steps_per_min == pytest.approx(140, rel=0.08)
 
@@ -89,7 +89,7 @@ def test_step_count_other_cadences(tmp_path: Path, cadence: float, speed: float)
     empty = next(iter(render(Scene(**SIZE, fps=25, duration_s=0.1, walkers=(), seed=cadence)))).image
     path, _, _ = make_clip(tmp_path, "cadence", scene)
     inspection = inspect_video(path, empty_scene=empty)
-    truth = len(heel_strike_times(scene.walkers[0], scene.duration_s))
+    truth = len(heel_strike_times(scene.walkers[0], scene.duration_s, scene_seed=scene.seed))
     assert abs(inspection.steps.steps - truth) <= 1, (inspection.steps, truth)
 
 

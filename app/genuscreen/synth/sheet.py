@@ -100,7 +100,7 @@ def contact_sheet(path: str | os.PathLike = "docs/synth_contact_sheet.png") -> P
         for age, sex in AGES:
             scene = _scene(age, sex, tfa)
             walker = scene.walkers[0]
-            strikes = heel_strike_times(walker, scene.duration_s)
+            strikes = heel_strike_times(walker, scene.duration_s, scene_seed=scene.seed)
             middle = walker.start_time_s + 0.5 * (walker.start_distance_m - walker.end_distance_m) / walker.speed_m_s
             mid_t = min(strikes, key=lambda t: abs(t - middle))
             wanted = {int(round(mid_t * scene.fps)): "mid-walk", scene.n_frames - 1: "standing"}
