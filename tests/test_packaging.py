@@ -50,3 +50,12 @@ def test_assets_resolve_in_the_source_tree() -> None:
     assert assets.resources_dir() == ROOT / "resources"
     assert assets.weights_dir() == ROOT / "weights"
     assert assets.sample_clip().stat().st_size < 2_000_000  # the repository stays small
+
+
+def test_model_layer_knows_nothing_of_video() -> None:
+    offenders = []
+    for path in (PACKAGE / "model").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if imported_roots(path) & {"cv2"} or "genuscreen.video" in text:
+            offenders.append(str(path))
+    assert offenders == []
