@@ -122,3 +122,9 @@ def test_config_round_trips_through_a_dict() -> None:
     config = GaitNetConfig(width=16, depths=(1, 2, 2, 1), attention="stage", pyramid=(1, 2))
     again = GaitNetConfig.from_dict({**config.to_dict(), "depths": [1, 2, 2, 1], "pyramid": [1, 2]})
     assert again == config
+
+
+def test_cam_layer_is_the_last_stage_and_not_a_second_copy() -> None:
+    model = build_model("gaitnet", width=8)
+    assert model.cam_layer is model.layer4
+    assert not any(k.startswith("cam_layer") for k in model.state_dict())

@@ -82,8 +82,12 @@ class GaitNet(nn.Module):
         self.dropout = nn.Dropout(config.dropout) if config.dropout > 0 else nn.Identity()
         self.classifier = nn.Linear(features, config.num_classes)
         self.angle = nn.Linear(features, 1)
-        # Grad-CAM target: the last convolutional stage.
-        self.cam_layer = self.layer4
+
+    @property
+    def cam_layer(self) -> nn.Module:
+        """Grad-CAM target: the last convolutional stage (a property, so that it is not a
+        second name for the same weights in the state dict)."""
+        return self.layer4
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         x = self.stem(x)  # [n, w, T, H/2, W/2]
@@ -119,7 +123,11 @@ class GEINet(nn.Module):
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.classifier = nn.Linear(4 * width, num_classes)
         self.angle = nn.Linear(4 * width, 1)
-        self.cam_layer = self.body[-1]
+
+    @property
+    def cam_layer(self) -> nn.Module:
+        """Grad-CAM target: the last convolutional stage."""
+        return self.body[-1]
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         energy = x.mean(dim=2)  # [n, c, T, H, W] -> gait energy image [n, c, H, W]
