@@ -134,6 +134,32 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_model_info(args: argparse.Namespace) -> int:
+    from genuscreen.model import build_model, list_models
+    from genuscreen.model.complexity import DEFAULT_INPUT, count_macs, parameter_count
+    from genuscreen.model.weights import WeightsError, load_weights
+
+    if args.weights is None:
+        shape = "x".join(str(v) for v in DEFAULT_INPUT[2:])
+        print(f"builders (one window of T x H x W = {shape}):")
+        for name in list_models():
+            model = build_model(name)
+            print(f"  {name:16s} {parameter_count(model):>12,d} parameters  {count_macs(model) / 1e9:6.3f} GMACs")
+        return EXIT_OK
+    try:
+        loaded = load_weights(args.weights)
+    except WeightsError as error:
+        print(f"genuscreen model info: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    card = loaded.card
+    spec = card["input"]
+    shape = (1, 1, int(spec["frames"]), int(spec["height"]), int(spec["width"]))
+    print(json.dumps(card, indent=2, ensure_ascii=False))
+    print(f"parameters: {parameter_count(loaded.model):,d}")
+    print(f"GMACs per window ({shape[2]}x{shape[3]}x{shape[4]}): {count_macs(loaded.model, shape) / 1e9:.3f}")
+    return EXIT_OK
+
+
 def cmd_gui(_args: argparse.Namespace) -> int:
     from genuscreen.gui.app import run
 
@@ -169,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="processes to render in (default: all cores)")
     p.add_argument("--overwrite", action="store_true", help="replace a data set already in DIR")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("model", help="about the screening model")
+    model_sub = p.add_subparsers(dest="model_command", required=True, metavar="ACTION")
+    info = model_sub.add_parser("info", help="model card, parameters and GMACs (no WEIGHTS: every builder)")
+    info.add_argument("weights", nargs="?", help="weights file (.pt) with its model card (.json) beside it")
+    info.set_defaults(func=cmd_model_info)
 
     p = sub.add_parser("gui", help="start the desktop application")
     p.set_defaults(func=cmd_gui)

@@ -128,3 +128,13 @@ def test_cam_layer_is_the_last_stage_and_not_a_second_copy() -> None:
     model = build_model("gaitnet", width=8)
     assert model.cam_layer is model.layer4
     assert not any(k.startswith("cam_layer") for k in model.state_dict())
+
+
+def test_macs_follow_the_layers() -> None:
+    from genuscreen.model.complexity import count_macs
+
+    conv = torch.nn.Sequential(torch.nn.Conv3d(1, 4, 3, padding=1, bias=False))
+    assert count_macs(conv, (1, 1, 2, 5, 5)) == 4 * 2 * 5 * 5 * 27
+    small, big = count_macs(build_model("gaitnet", width=8)), count_macs(build_model("gaitnet", width=16))
+    assert 3.5 < big / small < 4.5  # convolutions grow with width squared
+    assert count_macs(build_model("gei_cnn")) < count_macs(build_model("gaitnet")) / 10
