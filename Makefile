@@ -6,7 +6,7 @@ SAMPLE := resources/sample/sample_walk.mp4
 # Tests never need a display; Qt draws offscreen.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: setup run gui test test-slow bench bench-synth sample synth-sheet clean
+.PHONY: setup run gui test test-slow bench bench-synth bench-model sample synth-sheet clean
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,9 @@ bench: setup
 
 bench-synth: setup
 	$(VENV)/python benchmarks/bench_synth.py
+
+bench-model: setup
+	$(VENV)/python benchmarks/bench_model.py
 
 synth-sheet: setup
 	$(VENV)/python -m genuscreen.synth.sheet docs/synth_contact_sheet.png

@@ -50,17 +50,24 @@ class ZPool(nn.Module):
         return torch.cat([x.amax(dim=1, keepdim=True), x.mean(dim=1, keepdim=True)], dim=1)
 
 
+def rotated_zpool(x: torch.Tensor, axis: int) -> torch.Tensor:
+    """What ZPool gives on ``x.transpose(1, axis)``, without copying the rotated tensor: pool
+    over ``axis`` first, then rotate the small result."""
+    pooled = torch.cat([x.amax(dim=axis, keepdim=True), x.mean(dim=axis, keepdim=True)], dim=axis)
+    return pooled.transpose(1, axis)
+
+
 class AttentionGate(nn.Module):
-    """Z-pool, a 3x3x3 conv to one map, batch norm and a sigmoid: the gate of one branch."""
+    """A 3x3x3 conv from a Z-pooled map [n, 2, ...] to one map, batch norm and a sigmoid: the
+    gate of one branch, in (0, 1)."""
 
     def __init__(self, kernel_size: int = 3):
         super().__init__()
-        self.pool = ZPool()
         self.conv = nn.Conv3d(2, 1, kernel_size, padding=kernel_size // 2, bias=False)
         self.bn = nn.BatchNorm3d(1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.bn(self.conv(self.pool(x))))  # [n, 1, ...] in (0, 1)
+    def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.bn(self.conv(pooled)))  # [n, 1, ...]
 
 
 class TripletAttention3d(nn.Module):
@@ -71,18 +78,24 @@ class TripletAttention3d(nn.Module):
 
     def __init__(self, kernel_size: int = 3):
         super().__init__()
+        self.pool = ZPool()
         self.channel_time = AttentionGate(kernel_size)
         self.channel_height = AttentionGate(kernel_size)
         self.channel_width = AttentionGate(kernel_size)
         self.spatial = AttentionGate(kernel_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = x * self.spatial(x)
+        # mean_b(x * gate_b) = x * mean_b(gate_b): the four gates broadcast back to x's layout
+        # and are summed, so x is read once instead of being copied for every rotation (about
+        # twice as fast on the CPU; tests check it against the literal rotate-gate-rotate form).
+        # Gates are summed in x's dtype: under bf16 autocast the sigmoid gives fp32, and full-size
+        # fp32 sums would cost a cast back before the next convolution.
+        gates = None
         for name, axis in self._ROTATIONS.items():
-            rotated = x.transpose(1, axis).contiguous()  # the other axis now plays the channel
-            gated = rotated * getattr(self, name)(rotated)
-            out = out + gated.transpose(1, axis)
-        return out / 4.0
+            gate = getattr(self, name)(rotated_zpool(x, axis)).transpose(1, axis).to(x.dtype)
+            gates = gate if gates is None else gates + gate  # the first sum allocates [n, c, t, h, w]
+        gates = gates + self.spatial(self.pool(x)).to(x.dtype)
+        return x * gates.mul_(0.25)
 
 
 class BasicBlock(nn.Module):

@@ -11,6 +11,7 @@ fallback to random weights.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -68,7 +69,9 @@ def save_weights(model: nn.Module, path: str | os.PathLike, builder: str, settin
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, lambda tmp: torch.save(model.state_dict(), tmp))
+    buffer = io.BytesIO()  # torch.save names the archive after the file: the temporary name
+    torch.save(model.state_dict(), buffer)  # would make equal weights hash differently
+    _atomic_write(path, lambda tmp: tmp.write_bytes(buffer.getvalue()))
     full = {**card, "format": CARD_FORMAT, "builder": builder, "settings": settings, "sha256": sha256_of(path)}
     missing = [k for k in REQUIRED_CARD_KEYS if k not in full]
     if missing:
