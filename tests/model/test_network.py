@@ -148,10 +148,29 @@ def test_config_round_trips_through_a_dict() -> None:
     assert again == config
 
 
-def test_cam_layer_is_the_last_stage_and_not_a_second_copy() -> None:
+def test_cam_layer_is_layer3_and_not_a_second_copy() -> None:
     model = build_model("gaitnet", width=8)
-    assert model.cam_layer is model.layer4
+    assert model.cam_layer is model.layer3
     assert not any(k.startswith("cam_layer") for k in model.state_dict())
+
+
+@pytest.mark.parametrize("name", ["gaitnet", "gaitnet_no_spp", "gei_cnn"])
+def test_cam_split_gives_the_same_outputs_and_ends_at_the_cam_layer(name) -> None:
+    torch.manual_seed(0)
+    model = build_model(name, width=8).eval()
+    trunk, tail = model.cam_split()
+    x = torch.rand(2, 1, 16, 64, 44)
+    seen = []
+    hook = model.cam_layer.register_forward_hook(lambda _m, _i, out: seen.append(out))
+    with torch.no_grad():
+        features = trunk(x)
+        split, whole = tail(features), model(x)
+    hook.remove()
+    assert torch.equal(seen[0], features)
+    torch.testing.assert_close(split["logits"], whole["logits"])
+    torch.testing.assert_close(split["angle"], whole["angle"])
+    assert sum(p.numel() for p in trunk.parameters()) + sum(p.numel() for p in tail.parameters()) == sum(
+        p.numel() for p in model.parameters())  # fmt: skip
 
 
 def test_macs_follow_the_layers() -> None:

@@ -88,9 +88,16 @@ class GaitNet(nn.Module):
 
     @property
     def cam_layer(self) -> nn.Module:
-        """Grad-CAM target: the last convolutional stage (a property, so that it is not a
-        second name for the same weights in the state dict)."""
-        return self.layer4
+        """Grad-CAM target: layer3, whose [4w, T/4, H/8, W/8] output (4 x 8 x 6 cells for a
+        16 x 64 x 44 window) is fine enough to tell knees from ankles; layer4's 2 x 4 x 3 is not.
+        A property, so that it is not a second name for the same weights in the state dict."""
+        return self.layer3
+
+    def cam_split(self) -> tuple[nn.Module, nn.Module]:
+        """(trunk, tail) with ``tail(trunk(x)) == self(x)`` and the trunk ending at ``cam_layer``:
+        the trunk can run on the fast inference path without gradients, and only the tail needs
+        them for Grad-CAM. Both share this network's modules."""
+        return nn.Sequential(self.stem, self.layer1, self.layer2, self.layer3), _GaitTail(self)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         x = self.stem(x)  # [n, w, T, H/2, W/2]
@@ -129,12 +136,45 @@ class GEINet(nn.Module):
 
     @property
     def cam_layer(self) -> nn.Module:
-        """Grad-CAM target: the last convolutional stage."""
-        return self.body[-1]
+        """Grad-CAM target: the second stage ([2w, H/4, W/4], 16 x 11 for 64 x 44 input)."""
+        return self.body[-2]
+
+    def cam_split(self) -> tuple[nn.Module, nn.Module]:
+        """(trunk, tail) as GaitNet's: the trunk is the gait energy image through ``cam_layer``."""
+        return _GEITrunk(self), _GEITail(self)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         energy = x.mean(dim=2)  # [n, c, T, H, W] -> gait energy image [n, c, H, W]
         pooled = self.dropout(self.body(energy).mean(dim=(2, 3)))
+        return {"logits": self.classifier(pooled), "angle": self.angle(pooled).squeeze(1)}
+
+
+class _GaitTail(nn.Module):
+    def __init__(self, net: GaitNet):
+        super().__init__()
+        self.layer4, self.pool, self.dropout, self.classifier, self.angle = (
+            net.layer4, net.pool, net.dropout, net.classifier, net.angle)  # fmt: skip
+
+    def forward(self, feature_map: torch.Tensor) -> dict[str, torch.Tensor]:
+        return GaitNet.head(self, self.layer4(feature_map))  # type: ignore[arg-type]
+
+
+class _GEITrunk(nn.Module):
+    def __init__(self, net: GEINet):
+        super().__init__()
+        self.body = net.body[:-1]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x.mean(dim=2))
+
+
+class _GEITail(nn.Module):
+    def __init__(self, net: GEINet):
+        super().__init__()
+        self.last, self.dropout, self.classifier, self.angle = net.body[-1], net.dropout, net.classifier, net.angle
+
+    def forward(self, feature_map: torch.Tensor) -> dict[str, torch.Tensor]:
+        pooled = self.dropout(self.last(feature_map).mean(dim=(2, 3)))
         return {"logits": self.classifier(pooled), "angle": self.angle(pooled).squeeze(1)}
 
 

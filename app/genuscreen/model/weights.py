@@ -24,6 +24,8 @@ from torch import nn
 from genuscreen.model.network import build_model, list_models
 
 CARD_FORMAT = 1
+# The shipped model in weights/ (found through genuscreen.assets.weights_dir()).
+DEFAULT_WEIGHTS = "gaitnet-synthetic.pt"
 REQUIRED_CARD_KEYS = ("format", "id", "builder", "settings", "input", "classes", "threshold", "version", "sha256")
 
 
@@ -78,6 +80,19 @@ def save_weights(model: nn.Module, path: str | os.PathLike, builder: str, settin
         raise ValueError(f"model card lacks {missing}")
     _atomic_write(card_path(path), lambda tmp: tmp.write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8"))
     return full
+
+
+def update_card(path: str | os.PathLike, **fields) -> dict:
+    """Change descriptive fields of a card (metrics after an evaluation, say); the weights and
+    their hash stay as they are."""
+    card = read_card(path)
+    protected = {"format", "builder", "settings", "sha256"} & set(fields)
+    if protected:
+        raise ValueError(f"{sorted(protected)} describe the weights file and cannot be changed")
+    card.update(fields)
+    target = card_path(Path(path))
+    _atomic_write(target, lambda tmp: tmp.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8"))
+    return card
 
 
 def read_card(path: str | os.PathLike) -> dict:

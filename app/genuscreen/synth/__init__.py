@@ -6,6 +6,10 @@ that produced them. The video pipeline's tests and benchmark, and the product's 
 clip, are made with it. It needs only numpy and OpenCV.
 """
 
+# Recorded in data caches and model cards: raise it whenever the same seed would draw a
+# different child or scene, so that stale caches are not reused and weights say what they saw.
+GENERATOR_VERSION = "1"
+
 from genuscreen.synth.walk import (
     SKIN_TONES_BGR,
     LegGeometry,
@@ -33,6 +37,7 @@ from genuscreen.synth.dataset import (
 )
 
 __all__ = [
+    "GENERATOR_VERSION",
     "DatasetError",
     "RenderedFrame",
     "Scene",
