@@ -6,14 +6,16 @@ SAMPLE := resources/sample/sample_walk.mp4
 # Tests never need a display; Qt draws offscreen.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: setup run gui test test-slow bench bench-synth bench-model sample synth-sheet clean
+.PHONY: setup run gui test test-slow bench bench-synth bench-model bench-screen eval-explanations eval-end-to-end weights ablation sample synth-sheet clean
 
 setup:
 	@bash scripts/setup.sh
 
-# The main job, headless: check the bundled sample recording; JSON report and contact sheet in $(OUT)/.
+# The main job, headless: screen the bundled sample recording; result JSON, overlay video, quality
+# report and contact sheet in $(OUT)/.
 run: setup
 	@mkdir -p $(OUT)
+	$(VENV)/genuscreen screen $(SAMPLE) --age 8 --json $(OUT)/sample_result.json --overlay $(OUT)/sample_overlay.mp4
 	$(VENV)/genuscreen inspect $(SAMPLE) --json $(OUT)/sample_inspect.json --sheet $(OUT)/sample_sheet.png
 
 # The desktop application (needs a display).
@@ -34,6 +36,28 @@ bench-synth: setup
 
 bench-model: setup
 	$(VENV)/python benchmarks/bench_model.py
+
+bench-screen: setup
+	$(VENV)/python benchmarks/bench_screen.py
+
+eval-explanations: setup
+	$(VENV)/python benchmarks/eval_explanations.py
+
+# The shipped weights from scratch: train, evaluate (metrics into the card), copy into weights/.
+weights: setup
+	$(VENV)/genuscreen train --config weights/gaitnet-synthetic.train.json --out runs/weights --cache runs/cache --quiet
+	cp runs/weights/model.pt weights/gaitnet-synthetic.pt
+	cp runs/weights/model.json weights/gaitnet-synthetic.json
+	$(VENV)/genuscreen evaluate --weights weights/gaitnet-synthetic.pt --out docs/evaluation --cache runs/cache --update-card
+
+# The shipped weights end to end: the synthetic test children rendered as RGB videos (same seed
+# as the card's test set) and read through the full video pipeline.
+eval-end-to-end: setup
+	$(VENV)/genuscreen synth --out runs/e2e --n 400 --seed 202 --borderline 40 --varus --workers 2 --overwrite
+	$(VENV)/genuscreen evaluate --weights weights/gaitnet-synthetic.pt --data runs/e2e --out docs/evaluation/end_to_end --cache runs/cache
+
+ablation: setup
+	$(VENV)/genuscreen ablate --config docs/ablation/config.json --out docs/ablation --runs runs/ablation --cache runs/cache
 
 synth-sheet: setup
 	$(VENV)/python -m genuscreen.synth.sheet docs/synth_contact_sheet.png

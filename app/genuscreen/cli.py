@@ -2,7 +2,12 @@
 
 Sub-commands:
     inspect VIDEO   check a recording against the protocol; optional JSON and contact sheet
+    screen VIDEO    screen a recording: risk, knee angle against the age norm, recommendation
     synth           render a labelled data set of synthetic walking-child clips
+    train           train a model from a JSON config (synthetic data or labelled videos)
+    evaluate        evaluate a weights file: the paper's table, calibration, baseline
+    ablate          train and test every model variant on the same data (the ablation table)
+    model info      model card, parameters and GMACs
     gui             start the desktop application (also the ``genuscreen-gui`` script)
 
 Errors the user can act on are printed as one clear line on stderr with exit code 2; no traceback.
@@ -22,6 +27,9 @@ from genuscreen import __version__
 EXIT_OK = 0
 EXIT_NOT_SCREENABLE = 1  # the command worked, but the clip does not meet the protocol
 EXIT_USER_ERROR = 2
+# `screen` has its own codes (its users script on them): 0 result, 2 rejected by the gate, 1 error.
+SCREEN_NOT_SCREENABLE = 2
+SCREEN_ERROR = 1
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
@@ -160,6 +168,125 @@ def cmd_model_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_result(result) -> None:
+    print(f"{result.video['file']}: {result.video['width']}x{result.video['height']}, model {result.model['id']} "
+          f"{result.model['version']} on {result.device}")  # fmt: skip
+    if not result.screenable:
+        print("NOT SCREENABLE")
+        for problem in result.quality["problems"]:
+            print(f"  [{problem['code']}] {problem['message']}")
+        return
+    lo, hi = result.risk_interval
+    alo, ahi = result.knee_angle_interval
+    print(f"risk of genu valgum: {result.risk:.2f} (90% interval {lo:.2f}-{hi:.2f}) - {result.category.replace('_', ' ')}")
+    print(f"estimated knee angle: {result.knee_angle_deg:.1f} degrees valgus (90% interval {alo:.1f}-{ahi:.1f})")
+    if result.norm_band_deg is not None:
+        b = result.norm_band_deg
+        print(f"normal band for {result.age_y:g} years: {b[0]:.0f}-{b[2]:.0f} degrees (mean {b[1]:.1f})")
+    from genuscreen.clinical import RECOMMENDATION_WORDS
+
+    print(f"recommendation: {RECOMMENDATION_WORDS[result.recommendation]}")
+    print(f"  {result.reason}")
+    for note in result.notes:
+        print(f"note: {note}")
+    print("Screening support, not a diagnosis. Not clinically validated.")
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from genuscreen.inference import run_screen
+    from genuscreen.inference.explain import write_overlay_video
+    from genuscreen.model.weights import WeightsError
+    from genuscreen.video import VideoError
+
+    shown = [-1]
+
+    def progress(p) -> None:
+        percent = 100 * p.done // p.total
+        if args.progress and percent // 5 != shown[0] // 5:
+            shown[0] = percent
+            print(f"\r{p.stage}: {percent}%   ", end="", file=sys.stderr, flush=True)
+
+    try:
+        result = run_screen(args.video, on_progress=progress, age_y=args.age, sex=args.sex, device=args.device,
+                            weights=args.weights)  # fmt: skip
+    except (VideoError, WeightsError, ValueError) as error:
+        if args.progress:
+            print(file=sys.stderr)
+        print(f"genuscreen screen: {error}", file=sys.stderr)
+        return SCREEN_ERROR
+    if args.progress:
+        print(file=sys.stderr)
+    _print_result(result)
+    try:
+        if args.json:
+            _write_json_atomic(Path(args.json), result.to_dict())
+            print(f"result written to {args.json}")
+        if args.overlay and result.screenable:
+            write_overlay_video(args.video, result, args.overlay)
+            print(f"overlay video written to {args.overlay}")
+        elif args.overlay:
+            print("no overlay: the recording could not be screened")
+        if args.report:
+            print("PDF reports are not available yet in this version.")
+    except (OSError, VideoError) as error:
+        print(f"genuscreen screen: could not write the output ({getattr(error, 'strerror', None) or error}). "
+              "Choose a folder you can write to.", file=sys.stderr)  # fmt: skip
+        return SCREEN_ERROR
+    return EXIT_OK if result.screenable else SCREEN_NOT_SCREENABLE
+
+
+def _data_source(path: str | None) -> dict | None:
+    return None if path is None else {"videos": path}
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from genuscreen.train.data import DataError
+    from genuscreen.train.loop import TrainConfig, train
+
+    try:
+        config = TrainConfig.from_file(args.config)
+        if args.data:
+            config.data = {"videos": args.data}
+        train(config, args.out, cache=args.cache, resume=args.resume, device=args.device, quiet=args.quiet,
+              log=lambda message: print(message, flush=True))
+    except (ValueError, DataError) as error:
+        print(f"genuscreen train: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from genuscreen.model.weights import WeightsError
+    from genuscreen.train.data import DataError
+    from genuscreen.train.evaluate import evaluate, render_markdown
+
+    try:
+        report = evaluate(args.weights, args.out, args.cache or Path(args.out) / "cache", _data_source(args.data),
+                          device=args.device, update_card=args.update_card,
+                          command="genuscreen " + " ".join(sys.argv[1:]))  # fmt: skip
+    except (ValueError, DataError, WeightsError) as error:
+        print(f"genuscreen evaluate: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(render_markdown(report))
+    print(f"reports in {args.out}/ (evaluation.md, evaluation.json, reliability.png)")
+    return EXIT_OK
+
+
+def cmd_ablate(args: argparse.Namespace) -> int:
+    from genuscreen.model.weights import WeightsError
+    from genuscreen.train.ablation import DEFAULT_MODELS, render_markdown, run_ablation
+    from genuscreen.train.data import DataError
+
+    try:
+        result = run_ablation(args.config, args.out, models=args.models or DEFAULT_MODELS, cache=args.cache,
+                              runs=args.runs, log=lambda message: print(message, flush=True))  # fmt: skip
+    except (ValueError, DataError, WeightsError) as error:
+        print(f"genuscreen ablate: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(render_markdown(result))
+    return EXIT_OK
+
+
 def cmd_gui(_args: argparse.Namespace) -> int:
     from genuscreen.gui.app import run
 
@@ -183,6 +310,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.set_defaults(func=cmd_inspect)
 
+    p = sub.add_parser("screen", help="screen a recording: risk, knee angle, recommendation (exit 0 result, 2 not screenable, 1 error)")
+    p.add_argument("video", help="video file of a child walking toward the camera")
+    p.add_argument("--age", type=float, metavar="YEARS", help="the child's age, for the age norm of the knee angle")
+    p.add_argument("--sex", choices=["F", "M"], help="the child's sex")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help="where the model runs (default auto)")
+    p.add_argument("--weights", metavar="FILE", help="weights file with its model card (default: the shipped model)")
+    p.add_argument("--json", metavar="FILE", help="write the result as JSON")
+    p.add_argument("--overlay", metavar="FILE.mp4", help="write the video with the attention overlay")
+    p.add_argument("--report", metavar="FILE.pdf", help="write a PDF report")
+    p.add_argument("--progress", action="store_true", help="show progress on stderr")
+    p.set_defaults(func=cmd_screen)
+
     p = sub.add_parser("synth", help="render a labelled data set of synthetic walking-child clips")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (clips/, labels.jsonl, labels.csv)")
     p.add_argument("--n", type=int, required=True, help="number of clips with hard labels (normal / genu valgum)")
@@ -195,6 +334,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="processes to render in (default: all cores)")
     p.add_argument("--overwrite", action="store_true", help="replace a data set already in DIR")
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("train", help="train a model (see configs/ for examples)")
+    p.add_argument("--config", required=True, metavar="FILE", help="training config (JSON)")
+    p.add_argument("--data", metavar="DIR", help="labelled videos instead of the config's data (labels.csv or normal/ and genu_valgum/)")
+    p.add_argument("--out", default="runs/train", metavar="DIR", help="output folder (model.pt + card, log.csv, checkpoint)")
+    p.add_argument("--cache", metavar="DIR", help="window cache (default OUT/cache)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="evaluate weights on their data splits and an optional test folder")
+    p.add_argument("--weights", required=True, metavar="FILE", help="weights file (.pt) with its model card beside it")
+    p.add_argument("--data", metavar="DIR", help="extra test data: labelled videos, read through the full video pipeline")
+    p.add_argument("--out", default="runs/evaluate", metavar="DIR", help="report folder")
+    p.add_argument("--cache", metavar="DIR", help="window cache (default OUT/cache)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--update-card", action="store_true", help="write the metrics into the weights' model card")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("ablate", help="train and test each model variant on the same data (ablation table)")
+    p.add_argument("--config", required=True, metavar="FILE", help="training config shared by every variant")
+    p.add_argument("--out", default="docs/ablation", metavar="DIR", help="folder for ablation.md and ablation.json")
+    p.add_argument("--runs", default="runs/ablation", metavar="DIR", help="folder for the trained variants")
+    p.add_argument("--models", nargs="+", metavar="NAME", help="variants (default: all builders)")
+    p.add_argument("--cache", metavar="DIR", help="window cache (default OUT/cache)")
+    p.set_defaults(func=cmd_ablate)
 
     p = sub.add_parser("model", help="about the screening model")
     model_sub = p.add_subparsers(dest="model_command", required=True, metavar="ACTION")
