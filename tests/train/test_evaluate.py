@@ -28,30 +28,25 @@ def trained(tmp_path_factory, tiny_windows):
 
 def test_evaluation_reports_every_split_with_the_baseline(trained, tmp_path) -> None:
     weights, cache = trained
-    report = evaluate(weights, tmp_path / "eval", cache)
+    before = sha256_of(weights)
+    report = evaluate(weights, tmp_path / "eval", cache, update_card=True)
     assert list(report["sets"]) == ["train", "validation", "test"]
-    card = load_weights(weights).card
+    card = load_weights(weights).card  # still loads: the hash is of the weights, not the card
+    assert sha256_of(weights) == before
+    assert set(card["metrics"]) >= {"train", "validation", "test", "geometric_baseline"}
     assert report["sets"]["train"]["n"] == card["training_data"]["train_clips"]
     assert report["sets"]["validation"]["n"] == card["training_data"]["val_clips"]
     assert report["sets"]["test"]["clips"] == 6
     for name in report["sets"]:
         assert {"precision", "recall", "f1", "roc_auc", "ece", "angle_mae_deg", "angle_spearman", "confusion"} <= set(report["sets"][name])
         assert {"f1", "roc_auc", "angle_mae_deg"} <= set(report["baseline"][name])
+    assert 0.0 <= report["sets"]["test"]["angle_interval_coverage_90"] <= 1.0
     assert "by_age" in report["sets"]["test"] and "by_legwear" in report["sets"]["test"]
     md = (tmp_path / "eval" / "evaluation.md").read_text()
     assert "geometric baseline" in md and "| test | model |" in md
     saved = json.loads((tmp_path / "eval" / "evaluation.json").read_text())
     assert saved["sets"]["test"]["confusion"] == report["sets"]["test"]["confusion"]
     assert (tmp_path / "eval" / "reliability.png").stat().st_size > 1000
-
-
-def test_update_card_keeps_the_weights_hash(trained, tmp_path) -> None:
-    weights, cache = trained
-    before = sha256_of(weights)
-    evaluate(weights, tmp_path / "eval", cache, update_card=True)
-    card = load_weights(weights).card  # still loads: the hash is of the weights, not the card
-    assert sha256_of(weights) == before
-    assert set(card["metrics"]) >= {"train", "validation", "test", "geometric_baseline"}
 
 
 def test_age_groups() -> None:
