@@ -182,29 +182,14 @@ _KEEP = ("id", "label", "tfa_deg", "imd_cm", "age", "sex", "legwear", "backgroun
 
 
 def _synthetic_chunk(args) -> tuple[list[np.ndarray], list[dict]]:
-    from genuscreen.synth.dataset import silhouette_clips
-
-    settings, spec, start, stop = args
-    windows, clips = [], []
-    for wins, record in silhouette_clips(
-        stop, settings["seed"], spec, start=start, borderline=0, varus=settings["varus"],
-        mask_noise_px=settings["mask_noise_px"],
-    ):  # fmt: skip
-        clip = {k: record[k] for k in _KEEP}
-        clip["child"] = f"synth-{settings['seed']}-{record['id']}"
-        clip["count"] = len(wins)
-        windows += [np.round(w * 255).astype(np.uint8) for w in wins]
-        clips.append(clip)
-    return windows, clips
-
-
-def _borderline_chunk(args):
+    """Children start..stop-1 of the data set: hard labels below ``n``, borderline from it."""
     from genuscreen.synth.dataset import silhouette_clips
 
     settings, spec, n, start, stop = args
+    hard, borderline = (stop, 0) if stop <= n else (n, stop - n)
     windows, clips = [], []
     for wins, record in silhouette_clips(
-        n, settings["seed"], spec, start=start, borderline=stop - n, varus=settings["varus"],
+        hard, settings["seed"], spec, start=start, borderline=borderline, varus=settings["varus"],
         mask_noise_px=settings["mask_noise_px"],
     ):  # fmt: skip
         clip = {k: record[k] for k in _KEEP}
@@ -221,13 +206,13 @@ def _make_synthetic(settings: dict, spec: ClipSpec, progress, workers):
         raise DataError("a synthetic data set needs n >= 1 children")
     workers = workers or min(4, os.cpu_count() or 1)
     chunk = 25
-    tasks = [(settings, spec, a, min(n, a + chunk)) for a in range(0, n, chunk)]
+    tasks = [(settings, spec, n, a, min(n, a + chunk)) for a in range(0, n, chunk)]
     tasks += [(settings, spec, n, a, min(n + extra, a + chunk)) for a in range(n, n + extra, chunk)]
     windows: list[np.ndarray] = []
     clips: list[dict] = []
     done = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = [pool.submit(_synthetic_chunk if len(t) == 4 else _borderline_chunk, t) for t in tasks]
+        results = [pool.submit(_synthetic_chunk, t) for t in tasks]
         for future in results:
             wins, recs = future.result()
             windows += wins
