@@ -2,11 +2,12 @@
 
 The model is split at its ``cam_layer`` (``model.cam_split()``): the trunk runs on the fast
 inference path without gradients; only the tail runs with them. For each window the gradient
-of the genu valgum logit with respect to the trunk's output, averaged over the feature map per
+of the logit of the class it predicts with respect to the trunk's output, averaged over the feature map per
 channel, weighs the channels; the weighted sum, rectified, is the window's map (Selvaraju et
 al. 2017). No hooks are registered, so none can be left behind.
 
-Maps are small ([t, h, w] cells of the trunk's output); per clip frame they are resized to the
+Maps are small ([t, h, w] cells of the trunk's output, 2 x 4 x 3 for the default model: coarse,
+but measured to sit on the legs; benchmarks/RESULTS-explanations.md); per clip frame they are resized to the
 model's window (64 x 44 by default), averaged over the windows that share the frame, scaled to
 the clip's largest value and stored as uint8 with the frame's crop box: a 60 s clip keeps
 about 2.5 MB of heatmaps whatever its video resolution.
@@ -20,9 +21,6 @@ import cv2
 import numpy as np
 import torch
 
-VALGUM_CLASS = 1
-
-
 def grad_cam(tail: torch.nn.Module, features: torch.Tensor, autocast: dict | None = None) -> tuple[dict, torch.Tensor]:
     """(outputs, maps) of the tail on trunk ``features``: maps [n, t, h, w] (3D features) or
     [n, 1, h, w] (2D), rectified, not normalised."""
@@ -31,7 +29,10 @@ def grad_cam(tail: torch.nn.Module, features: torch.Tensor, autocast: dict | Non
     features = features.detach().float().clone().requires_grad_(True)
     with torch.enable_grad(), torch.autocast(features.device.type, **(autocast or {"enabled": False})):
         out = tail(features)
-        score = out["logits"][:, VALGUM_CLASS].float().sum()
+        # Each window explains the class it predicts: a clearly normal child has no evidence
+        # for genu valgum, and a valgum-only map would be empty for them.
+        logits = out["logits"].float()
+        score = logits.gather(1, logits.argmax(1, keepdim=True)).sum()
     (grad,) = torch.autograd.grad(score, features)
     dims = tuple(range(2, features.ndim))
     weights = grad.mean(dim=dims, keepdim=True)
