@@ -115,7 +115,7 @@ def frame_heatmaps(cams: torch.Tensor, clips, size: tuple[int, int]) -> FrameHea
 
 
 def colour_legend(colormap: int, height: int, width: int = 18) -> np.ndarray:
-    """A vertical colour bar, strongest at the top, with 'high' and 'low' labels."""
+    """A vertical colour bar, strongest at the top (``overlay`` labels it)."""
     ramp = np.linspace(255, 0, height).astype(np.uint8)[:, None].repeat(width, axis=1)
     bar = cv2.applyColorMap(ramp, colormap)
     return bar

@@ -46,12 +46,6 @@ def spec_of(card: dict) -> ClipSpec:
     return ClipSpec(frames=i["frames"], height=i["height"], width=i["width"], fps=i["fps"], stride=i.get("stride", ClipSpec().stride))
 
 
-def score_windows(model, data: WindowSet, device: str = "cpu", precision: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-    """Per-clip P(genu valgum) and angle (means over windows) by the product's fast path."""
-    prob, angle = window_predictions(model, data, device, precision)
-    return clip_means(data, prob), clip_means(data, angle)
-
-
 def interval_coverage(data: WindowSet, window_angle: np.ndarray, spec: ClipSpec, residual_sd: float) -> float:
     """Share of clips whose 90 % knee-angle interval (as screening computes it) holds the true angle."""
     hits, n, k = 0, 0, 0
@@ -152,20 +146,23 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
                               "intercept_deg": baseline.intercept}  # fmt: skip
     last_calib = None
     residual_sd = None
+    timings, predictions = {}, {}
+    for name, data_set in sets.items():  # each set once; the validation set also sizes the intervals
+        started = time.monotonic()
+        predictions[name] = window_predictions(model, data_set, device, precision)
+        timings[name] = time.monotonic() - started
     if "validation" in sets:  # the angle interval's model error, as the card will carry it
-        _, val_angle = window_predictions(model, sets["validation"], device, precision)
-        val_clip_angle = clip_means(sets["validation"], val_angle)
+        val_clip_angle = clip_means(sets["validation"], predictions["validation"][1])
         known = np.isfinite(sets["validation"].angles()) & np.isfinite(val_clip_angle)
         residual_sd = float(np.std(val_clip_angle[known] - sets["validation"].angles()[known], ddof=1))
         report["angle_residual_sd_deg_validation"] = residual_sd
     for name, data_set in sets.items():
-        started = time.monotonic()
-        window_prob, window_angle = window_predictions(model, data_set, device, precision)
+        window_prob, window_angle = predictions[name]
         prob, angle = clip_means(data_set, window_prob), clip_means(data_set, window_angle)
         block, calib = _report_block(data_set, prob, angle, threshold, with_groups=name != "train")
         if residual_sd is not None and name != "validation":  # the validation set sets the width
             block["angle_interval_coverage_90"] = interval_coverage(data_set, window_angle, spec, residual_sd)
-        block["seconds"] = round(time.monotonic() - started, 1)
+        block["seconds"] = round(timings[name], 1)
         report["sets"][name] = block
         s = scores[name]
         ok = np.isfinite(s)
