@@ -79,7 +79,7 @@ def main() -> int:
         f"Machine: {describe()}; 2 torch threads  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M')}",
         "",
-        "| clip | model | windows | cold s | warm s | video s | model + Grad-CAM s | peak MB | heatmaps MB |",
+        "| clip | model | windows | cold s | warm s | video s | model + attention s | peak MB | heatmaps MB |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows = {}
@@ -112,7 +112,7 @@ def main() -> int:
     lines += [
         "",
         f"5 s 720p30, warm: {ours['walls'][1]:.2f} s (target <= 2 s). Against plain r3d18 in the same run: whole "
-        f"pipeline {theirs['walls'][1] / ours['walls'][1]:.1f}x faster; model and Grad-CAM stage "
+        f"pipeline {theirs['walls'][1] / ours['walls'][1]:.1f}x faster; model and attention stage "
         f"{theirs_model / ours_model:.1f}x faster (warm runs). The video stage (decoding, background, tracking) is "
         "the same for both and bounds the whole-pipeline ratio.",
         f"Peak memory, 1080p30 {long_s:.0f} s: {rows[(f'1080p30 {long_s:.0f} s', 'gaitnet (shipped)')]['peak_mb']:.0f} MB "

@@ -263,7 +263,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         report = evaluate(args.weights, args.out, args.cache or Path(args.out) / "cache", _data_source(args.data),
                           device=args.device, update_card=args.update_card,
-                          command="genuscreen " + " ".join(sys.argv[1:]))  # fmt: skip
+                          command="genuscreen " + " ".join(sys.argv[1:]),
+                          validation_videos=args.validation_videos)  # fmt: skip
     except (ValueError, DataError, WeightsError) as error:
         print(f"genuscreen evaluate: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -351,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="runs/evaluate", metavar="DIR", help="report folder")
     p.add_argument("--cache", metavar="DIR", help="window cache (default OUT/cache)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--validation-videos", metavar="DIR",
+                   help="labelled videos (not the test children) read end to end: their angle error sizes the "
+                        "screening interval (with --update-card, into the card)")
     p.add_argument("--update-card", action="store_true", help="write the metrics into the weights' model card")
     p.set_defaults(func=cmd_evaluate)
 

@@ -50,3 +50,14 @@ def test_per_frame_curves_average_the_windows_sharing_a_frame() -> None:
     assert [c["frame"] for c in curves] == [0, 2, 4, 6]
     assert by_frame[4]["score"] == pytest.approx(0.4) and by_frame[4]["angle_deg"] == pytest.approx(15.0)
     assert by_frame[6]["score"] == pytest.approx(0.6)
+
+
+def test_angle_error_from_validation_videos_is_preferred_over_clean_silhouettes() -> None:
+    from genuscreen.inference.pipeline import angle_residual_sd
+    from genuscreen.model.weights import VIDEO_VALIDATION_SET
+
+    clean = {"metrics": {"validation": {"angle_residual_sd_deg": 0.8}}}
+    both = {"metrics": {"validation": {"angle_residual_sd_deg": 0.8}, VIDEO_VALIDATION_SET: {"angle_residual_sd_deg": 2.4}}}
+    assert angle_residual_sd(clean) == 0.8
+    assert angle_residual_sd(both) == 2.4
+    assert angle_residual_sd({"metrics": {}}) is None

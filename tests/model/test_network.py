@@ -148,9 +148,9 @@ def test_config_round_trips_through_a_dict() -> None:
     assert again == config
 
 
-def test_cam_layer_is_layer4_and_not_a_second_copy() -> None:
+def test_cam_layer_is_layer2_and_not_a_second_copy() -> None:
     model = build_model("gaitnet", width=8)
-    assert model.cam_layer is model.layer4
+    assert model.cam_layer is model.layer2
     assert not any(k.startswith("cam_layer") for k in model.state_dict())
 
 

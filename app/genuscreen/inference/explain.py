@@ -1,16 +1,19 @@
-"""Grad-CAM for every window, mapped back to the frames of the video, and the overlay.
+"""Attention maps for every window (HiResCAM), mapped back to the frames of the video, and the
+overlay.
 
 The model is split at its ``cam_layer`` (``model.cam_split()``): the trunk runs on the fast
-inference path without gradients; only the tail runs with them. For each window the gradient
-of the logit of the class it predicts with respect to the trunk's output, averaged over the feature map per
-channel, weighs the channels; the weighted sum, rectified, is the window's map (Selvaraju et
-al. 2017). No hooks are registered, so none can be left behind.
+inference path without gradients; only the tail runs with them. For each window, the gradient
+of the logit of the class it predicts with respect to the trunk's output is multiplied element
+by element with that output and summed over channels, then rectified: HiResCAM (Draelos & Carin
+2020), which, unlike Grad-CAM's channel-averaged gradient, keeps where in the map each channel
+mattered. No hooks are registered, so none can be left behind.
 
-Maps are small ([t, h, w] cells of the trunk's output, 2 x 4 x 3 for the default model: coarse,
-but measured to sit on the legs; benchmarks/RESULTS-explanations.md); per clip frame they are resized to the
-model's window (64 x 44 by default), averaged over the windows that share the frame, scaled to
-the clip's largest value and stored as uint8 with the frame's crop box: a 60 s clip keeps
-about 2.5 MB of heatmaps whatever its video resolution.
+Maps have the cells of the trunk's output (8 x 16 x 11 for the default model). Chosen by
+measurement (benchmarks/RESULTS-explanations.md): Grad-CAM on the last stage spread its 2 x 4 x 3
+cells over the whole model crop. Per clip frame they are resized to the model's window (64 x 44
+by default), averaged over the windows that share the frame, scaled to the clip's largest value
+and stored as uint8 with the frame's crop box: a 60 s clip keeps about 2.5 MB of heatmaps
+whatever its video resolution.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import cv2
 import numpy as np
 import torch
 
-def grad_cam(tail: torch.nn.Module, features: torch.Tensor, autocast: dict | None = None) -> tuple[dict, torch.Tensor]:
+def attention_maps(tail: torch.nn.Module, features: torch.Tensor, autocast: dict | None = None) -> tuple[dict, torch.Tensor]:
     """(outputs, maps) of the tail on trunk ``features``: maps [n, t, h, w] (3D features) or
     [n, 1, h, w] (2D), rectified, not normalised."""
     # A clone outside inference mode: the fast path hands back inference tensors, which
@@ -34,9 +37,7 @@ def grad_cam(tail: torch.nn.Module, features: torch.Tensor, autocast: dict | Non
         logits = out["logits"].float()
         score = logits.gather(1, logits.argmax(1, keepdim=True)).sum()
     (grad,) = torch.autograd.grad(score, features)
-    dims = tuple(range(2, features.ndim))
-    weights = grad.mean(dim=dims, keepdim=True)
-    cam = torch.relu((weights * features).sum(dim=1))  # [n, t, h, w] or [n, h, w]
+    cam = torch.relu((grad * features).sum(dim=1))  # [n, t, h, w] or [n, h, w]
     if cam.ndim == 3:
         cam = cam.unsqueeze(1)
     return {k: v.detach().float() for k, v in out.items()}, cam.detach().float()

@@ -8,7 +8,7 @@ check and raises ``Cancelled`` within a second of it turning true. Qt-free.
     for progress in gen: ...            # or: result = run_screen("walk.mp4", age_y=7)
 
 Stages: the video (walker, quality gate, clips), the model on all windows in batches (the
-fast path of ``model.runtime``), Grad-CAM explanations, aggregation and the age norm.
+fast path of ``model.runtime``), attention maps (HiResCAM), aggregation and the age norm.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from genuscreen import clinical
 from genuscreen.assets import weights_dir
 from genuscreen.inference.aggregate import clip_estimates, per_frame_curves
 from genuscreen.inference.device import DeviceChoice, is_cuda_failure, resolve_device
-from genuscreen.inference.explain import frame_heatmaps, grad_cam
+from genuscreen.inference.explain import attention_maps, frame_heatmaps
 from genuscreen.inference.result import (
     CATEGORY_LIKELY,
     CATEGORY_NOT_SCREENABLE,
@@ -37,7 +37,7 @@ from genuscreen.inference.result import (
     ScreeningResult,
 )
 from genuscreen.model.runtime import BatchRunner, choose_plan
-from genuscreen.model.weights import DEFAULT_WEIGHTS, LoadedModel, load_weights
+from genuscreen.model.weights import DEFAULT_WEIGHTS, VIDEO_VALIDATION_SET, LoadedModel, load_weights
 from genuscreen.video import inspect_video
 from genuscreen.video.clips import ClipSpec
 from genuscreen.video.errors import Cancelled
@@ -51,7 +51,7 @@ CancelCheck = Callable[[], bool]
 
 
 class _Prepared:
-    """A loaded model split for Grad-CAM, its fast trunk runner, on one device."""
+    """A loaded model split for attention maps, its fast trunk runner, on one device."""
 
     def __init__(self, loaded: LoadedModel, device: str, precision: str):
         self.loaded = loaded
@@ -84,6 +84,18 @@ def _prepared(path: Path, device: str, precision: str) -> _Prepared:
 
 def default_weights() -> Path:
     return weights_dir() / DEFAULT_WEIGHTS
+
+
+def angle_residual_sd(card: dict) -> float | None:
+    """The model's knee-angle error (SD, degrees) that widens the interval: measured on validation
+    videos read through this pipeline when the card has it, else on clean validation
+    silhouettes (which understates the error on video: docs/evaluation/end_to_end/)."""
+    metrics = card.get("metrics", {}) or {}
+    for name in (VIDEO_VALIDATION_SET, "validation"):
+        value = (metrics.get(name) or {}).get("angle_residual_sd_deg")
+        if value is not None:
+            return float(value)
+    return None
 
 
 def spec_from_card(card: dict) -> ClipSpec:
@@ -203,7 +215,7 @@ def screen(
     t0 = time.perf_counter()
     prob = outputs["logits"].softmax(1)[:, 1].numpy()
     angle = outputs["angle"].numpy()
-    residual_sd = (card.get("metrics", {}).get("validation", {}) or {}).get("angle_residual_sd_deg")
+    residual_sd = angle_residual_sd(card)
     if residual_sd is None:
         residual_sd = FALLBACK_ANGLE_SD_DEG
         base["notes"].append("The model card gives no angle error; the angle interval assumes 5 degrees.")
@@ -230,7 +242,7 @@ def screen(
 
 
 def _run_model(prepared: _Prepared, windows: torch.Tensor, cancelled: CancelCheck):
-    """Trunk on the fast path, tail with Grad-CAM; yields progress per batch."""
+    """Trunk on the fast path, tail with gradients for the attention maps; yields progress per batch."""
     size = prepared.plan.batch_size
     outputs: dict[str, list] = {"logits": [], "angle": []}
     cams = []
@@ -241,7 +253,7 @@ def _run_model(prepared: _Prepared, windows: torch.Tensor, cancelled: CancelChec
             raise Cancelled("screening cancelled")
         batch = windows[start : start + size]
         features = prepared.trunk_runner(batch).to(prepared.device)
-        out, cam = grad_cam(prepared.tail, features, autocast)
+        out, cam = attention_maps(prepared.tail, features, autocast)
         for key in outputs:
             outputs[key].append(out[key].cpu())
         cams.append(cam.cpu())
@@ -252,7 +264,7 @@ def _run_model(prepared: _Prepared, windows: torch.Tensor, cancelled: CancelChec
 
 
 def _autocast(plan) -> dict:
-    # Gradients for Grad-CAM run in fp32 on the CPU (the tail is small); fp16 on CUDA.
+    # Gradients for the attention maps run in fp32 on the CPU; fp16 on CUDA.
     if plan.precision == "fp16":
         return {"dtype": torch.float16}
     return {"enabled": False}

@@ -88,17 +88,18 @@ class GaitNet(nn.Module):
 
     @property
     def cam_layer(self) -> nn.Module:
-        """Grad-CAM target: layer4 (2 x 4 x 3 cells for a 16 x 64 x 44 window). Measured on
-        synthetic clips, its maps sit on the legs of valgum children (88 % of the mass below
-        the hips) where layer3's did not (34 %): coarse, but on the right place. A property, so
-        that it is not a second name for the same weights in the state dict."""
-        return self.layer4
+        """Attention-map target: layer2 (8 x 16 x 11 cells for a 16 x 64 x 44 window). Chosen by
+        measurement on synthetic clips (benchmarks/RESULTS-explanations.md): with HiResCAM its
+        maps keep most of every frame's mass inside the child's box, where the coarse 2 x 4 x 3
+        map of layer4 spread over the whole crop. A property, so that it is not a second name
+        for the same weights in the state dict."""
+        return self.layer2
 
     def cam_split(self) -> tuple[nn.Module, nn.Module]:
         """(trunk, tail) with ``tail(trunk(x)) == self(x)`` and the trunk ending at ``cam_layer``:
         the trunk can run on the fast inference path without gradients, and only the tail needs
-        them for Grad-CAM. Both share this network's modules."""
-        return nn.Sequential(self.stem, self.layer1, self.layer2, self.layer3, self.layer4), _GaitTail(self)
+        them for the attention maps. Both share this network's modules."""
+        return nn.Sequential(self.stem, self.layer1, self.layer2), _GaitTail(self)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         x = self.stem(x)  # [n, w, T, H/2, W/2]
@@ -137,7 +138,7 @@ class GEINet(nn.Module):
 
     @property
     def cam_layer(self) -> nn.Module:
-        """Grad-CAM target: the second stage ([2w, H/4, W/4], 16 x 11 for 64 x 44 input)."""
+        """Attention-map target: the second stage ([2w, H/4, W/4], 16 x 11 for 64 x 44 input)."""
         return self.body[-2]
 
     def cam_split(self) -> tuple[nn.Module, nn.Module]:
@@ -153,10 +154,11 @@ class GEINet(nn.Module):
 class _GaitTail(nn.Module):
     def __init__(self, net: GaitNet):
         super().__init__()
+        self.layer3, self.layer4 = net.layer3, net.layer4
         self.pool, self.dropout, self.classifier, self.angle = net.pool, net.dropout, net.classifier, net.angle
 
     def forward(self, feature_map: torch.Tensor) -> dict[str, torch.Tensor]:
-        return GaitNet.head(self, feature_map)  # type: ignore[arg-type]
+        return GaitNet.head(self, self.layer4(self.layer3(feature_map)))  # type: ignore[arg-type]
 
 
 class _GEITrunk(nn.Module):

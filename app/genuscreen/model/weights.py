@@ -26,6 +26,10 @@ from genuscreen.model.network import build_model, list_models
 CARD_FORMAT = 1
 # The shipped model in weights/ (found through genuscreen.assets.weights_dir()).
 DEFAULT_WEIGHTS = "gaitnet-synthetic.pt"
+# The card's metrics block for labelled validation videos read through the whole video pipeline:
+# its angle residual sizes the screening interval (silhouettes from real video are noisier than
+# the clean training ones).
+VIDEO_VALIDATION_SET = "validation videos (end to end)"
 REQUIRED_CARD_KEYS = ("format", "id", "builder", "settings", "input", "classes", "threshold", "version", "sha256")
 
 
