@@ -61,3 +61,5 @@ def test_angle_error_from_validation_videos_is_preferred_over_clean_silhouettes(
     assert angle_residual_sd(clean) == 0.8
     assert angle_residual_sd(both) == 2.4
     assert angle_residual_sd({"metrics": {}}) is None
+    calibrated = {"metrics": {VIDEO_VALIDATION_SET: {"angle_residual_sd_deg": 3.4, "angle_interval_sd_deg": 2.1}}}
+    assert angle_residual_sd(calibrated) == 2.1

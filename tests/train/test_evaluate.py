@@ -65,3 +65,26 @@ def test_cli_errors_are_one_line(tmp_path, capsys) -> None:
     assert err.count("\n") == 1 and "bogus" in err
     assert main(["train", "--config", str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_calibrated_interval_sd_makes_ninety_percent_of_intervals_hold_the_truth() -> None:
+    import numpy as np
+
+    from genuscreen.train.data import WindowSet
+    from genuscreen.train.evaluate import calibrated_interval_sd, interval_coverage
+    from genuscreen.video.clips import ClipSpec
+
+    rng = np.random.default_rng(0)
+    spec = ClipSpec()
+    clips, angles = [], []
+    for i in range(200):  # 4 windows each; errors mostly small, a few gross misses
+        truth = float(rng.uniform(0, 15))
+        error = rng.normal(0, 1.5) if i % 20 else 15.0
+        clips.append({"first": 4 * i, "count": 4, "tfa_deg": truth, "label": "normal"})
+        angles.extend(truth + error + rng.normal(0, 0.3, 4))
+    data = WindowSet(np.zeros((800, 1, 1, 1), np.uint8), clips, {})
+    window_angle = np.array(angles)
+    sd = calibrated_interval_sd(data, window_angle, spec)
+    assert 0.89 <= interval_coverage(data, window_angle, spec, sd) <= 0.93
+    assert interval_coverage(data, window_angle, spec, sd * 0.8) < 0.9  # the smallest that covers
+    assert sd < 3.0  # the 5 % gross misses do not set the width
