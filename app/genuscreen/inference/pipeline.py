@@ -242,22 +242,30 @@ def screen(
     )  # fmt: skip
 
 
+# Windows per pass of the tail with gradients: eager 3D convolutions on a few windows take a slow
+# path (benchmarks/RESULTS-model.md); 32 at once is 25 % faster than 8 and bounds the memory.
+TAIL_BATCH = 32
+
+
 def _run_model(prepared: _Prepared, windows: torch.Tensor, cancelled: CancelCheck):
-    """Trunk on the fast path, tail with gradients for the attention maps; yields progress per batch."""
+    """Trunk on the fast path, tail with gradients for the attention maps; yields progress per
+    trunk batch."""
     size = prepared.plan.batch_size
     outputs: dict[str, list] = {"logits": [], "angle": []}
     cams = []
     autocast = _autocast(prepared.plan)
     n = windows.shape[0]
+    pending: list[torch.Tensor] = []
     for start in range(0, n, size):
         if cancelled():
             raise Cancelled("screening cancelled")
-        batch = windows[start : start + size]
-        features = prepared.trunk_runner(batch).to(prepared.device)
-        out, cam = attention_maps(prepared.tail, features, autocast)
-        for key in outputs:
-            outputs[key].append(out[key].cpu())
-        cams.append(cam.cpu())
+        pending.append(prepared.trunk_runner(windows[start : start + size]).to(prepared.device))
+        if sum(len(f) for f in pending) >= TAIL_BATCH or start + size >= n:
+            out, cam = attention_maps(prepared.tail, torch.cat(pending), autocast)
+            pending = []
+            for key in outputs:
+                outputs[key].append(out[key].cpu())
+            cams.append(cam.cpu())
         done = _VIDEO_END + int((_MODEL_END - _VIDEO_END) * min(n, start + size) / n)
         yield Progress("analysing", done, TOTAL)
     yield Progress("explaining", _MODEL_END + (TOTAL - _MODEL_END) // 2, TOTAL)
