@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxkbcommon0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 poppler-utils
+  fonts-wqy-microhei  # Chinese text in the desktop application
 )
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
@@ -42,4 +43,6 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.genuscreen-*
   touch "$stamp"
 fi
+# The desktop application's translations (.ts sources -> .qm, not kept in git).
+bash scripts/build_translations.sh
 echo "setup: ready (.venv)"

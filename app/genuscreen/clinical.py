@@ -73,6 +73,36 @@ def age_norm(age_y: float) -> tuple[float, float, float]:
     return NORM_LOWER_DEG, mean, upper
 
 
+# Which rule of ``recommend`` applied; stable keys, so an interface can word the reason itself.
+RULE_YOUNG_VALGUS = "young_valgus"  # re-screen: valgus range, but under 7 y and not severe
+RULE_VALGUS = "valgus"  # refer
+RULE_WITHIN_BAND = "within_band"  # no concern
+RULE_EDGE_OF_BAND = "edge_of_band"  # no concern, at the band's edge within video error
+RULE_BOW_LEGS = "bow_legs"  # re-screen: varus, which this tool does not screen for
+RULE_UNCLEAR = "unclear"  # re-screen: mixed evidence
+
+
+def recommendation_rule(angle_interval: tuple[float, float], risk_interval: tuple[float, float], threshold: float,
+                        age_y: float | None) -> tuple[str, str]:  # fmt: skip
+    """(recommendation, rule) for a screenable clip: see :func:`recommend` for the rules."""
+    lo_a, hi_a = angle_interval
+    lo_r, hi_r = risk_interval
+    lower, _mean, upper = age_norm(age_y) if age_y is not None else (NORM_LOWER_DEG, None, TFA_NORMAL_MAX)
+    confident_valgum = lo_r >= threshold
+    confident_normal = hi_r < threshold
+    if confident_valgum and lo_a >= TFA_VALGUM_MIN and age_y is not None and age_y < STABLE_BY_AGE_Y and lo_a < SEVERE_TFA_DEG:
+        return RECOMMEND_RESCREEN, RULE_YOUNG_VALGUS
+    if confident_valgum and lo_a >= TFA_VALGUM_MIN:
+        return RECOMMEND_REFER, RULE_VALGUS
+    if confident_normal and lower <= lo_a and hi_a <= upper:
+        return RECOMMEND_NO_CONCERN, RULE_WITHIN_BAND
+    if confident_normal and hi_a <= upper + SMALLEST_REAL_CHANGE_DEG / 2 and lo_a >= lower - SMALLEST_REAL_CHANGE_DEG / 2:
+        return RECOMMEND_NO_CONCERN, RULE_EDGE_OF_BAND
+    if hi_a < lower:
+        return RECOMMEND_RESCREEN, RULE_BOW_LEGS
+    return RECOMMEND_RESCREEN, RULE_UNCLEAR
+
+
 def recommend(angle_deg: float, angle_interval: tuple[float, float], risk: float, risk_interval: tuple[float, float],
               threshold: float, age_y: float | None) -> tuple[str, str]:  # fmt: skip
     """(recommendation, reason in plain words) for a screenable clip.
@@ -89,37 +119,35 @@ def recommend(angle_deg: float, angle_interval: tuple[float, float], risk: float
         lower, _mean, upper = age_norm(age_y)
         band = f"the normal band for {age_y:.0f} years ({lower:.0f}-{upper:.0f} degrees)"
     else:
-        lower, upper = NORM_LOWER_DEG, TFA_NORMAL_MAX
         band = "the adult normal range (0-10 degrees; no age given, so the age norm was not applied)"
-    confident_valgum = lo_r >= threshold
-    confident_normal = hi_r < threshold
-    if confident_valgum and lo_a >= TFA_VALGUM_MIN and age_y is not None and age_y < STABLE_BY_AGE_Y and lo_a < SEVERE_TFA_DEG:
-        return RECOMMEND_RESCREEN, (
+    recommendation, rule = recommendation_rule(angle_interval, risk_interval, threshold, age_y)
+    if rule == RULE_YOUNG_VALGUS:
+        return recommendation, (
             f"The estimated knee angle ({angle_deg:.0f} degrees, {lo_a:.0f}-{hi_a:.0f}) is above {band}, but at "
             f"{age_y:.0f} years knock-knees often still resolve. Re-screen in about 6 months; refer sooner if it is "
             "one-sided, painful or getting worse."
         )
-    if confident_valgum and lo_a >= TFA_VALGUM_MIN:
-        return RECOMMEND_REFER, (
+    if rule == RULE_VALGUS:
+        return recommendation, (
             f"The estimated knee angle ({angle_deg:.0f} degrees, {lo_a:.0f}-{hi_a:.0f}) is above {band} and in the "
             f"genu valgum range (15 degrees or more), and the risk is high ({risk:.0%}). Refer for a clinical examination."
         )
-    if confident_normal and lower <= lo_a and hi_a <= upper:
-        return RECOMMEND_NO_CONCERN, (
+    if rule == RULE_WITHIN_BAND:
+        return recommendation, (
             f"The estimated knee angle ({angle_deg:.0f} degrees, {lo_a:.0f}-{hi_a:.0f}) lies within {band}, "
             f"and the risk is low ({risk:.0%})."
         )
-    if confident_normal and hi_a <= upper + SMALLEST_REAL_CHANGE_DEG / 2 and lo_a >= lower - SMALLEST_REAL_CHANGE_DEG / 2:
-        return RECOMMEND_NO_CONCERN, (
+    if rule == RULE_EDGE_OF_BAND:
+        return recommendation, (
             f"The risk is low ({risk:.0%}); the estimated knee angle ({angle_deg:.0f} degrees, {lo_a:.0f}-{hi_a:.0f}) "
             f"is at the edge of {band}, within the error of a video measurement."
         )
-    if hi_a < lower:
-        return RECOMMEND_RESCREEN, (
+    if rule == RULE_BOW_LEGS:
+        return recommendation, (
             f"The estimated knee angle ({angle_deg:.0f} degrees) points to bow legs rather than knock-knees; this tool "
             "screens for knock-knees. Re-screen, and see a clinician if the legs look bowed."
         )
-    return RECOMMEND_RESCREEN, (
+    return recommendation, (
         f"The result is not clear: risk {risk:.0%} ({lo_r:.0%}-{hi_r:.0%}), estimated knee angle {angle_deg:.0f} degrees "
         f"({lo_a:.0f}-{hi_a:.0f}) against {band}. Record the child again (walking straight toward the camera, in "
         "shorts, whole body in view) and screen again."

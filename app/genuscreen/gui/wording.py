@@ -1,0 +1,136 @@
+"""A screening result in the user's language: categories, recommendations, reasons, quality
+problems and progress stages.
+
+In English the reason and the quality messages are the pipeline's own sentences (they carry the
+measured numbers). In another language they are worded here from the same facts: the
+recommendation rule comes from ``clinical.recommendation_rule`` (the one place the rules live)
+and the quality problems from their stable codes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from genuscreen import clinical
+from genuscreen.gui.app import is_english
+from genuscreen.inference.result import (
+    CATEGORY_LIKELY,
+    CATEGORY_NOT_SCREENABLE,
+    CATEGORY_UNCERTAIN,
+    CATEGORY_UNLIKELY,
+    ScreeningResult,
+)
+
+
+CATEGORY_COLOURS = {
+    CATEGORY_UNLIKELY: QColor(46, 125, 50),
+    CATEGORY_UNCERTAIN: QColor(191, 120, 0),
+    CATEGORY_LIKELY: QColor(198, 40, 40),
+    CATEGORY_NOT_SCREENABLE: QColor(97, 97, 97),
+}
+
+
+def category_words(category: str) -> str:
+    words = {
+        CATEGORY_UNLIKELY: QCoreApplication.translate("Wording", "Genu valgum unlikely"),
+        CATEGORY_UNCERTAIN: QCoreApplication.translate("Wording", "Uncertain"),
+        CATEGORY_LIKELY: QCoreApplication.translate("Wording", "Genu valgum likely"),
+        CATEGORY_NOT_SCREENABLE: QCoreApplication.translate("Wording", "Cannot be screened"),
+    }
+    return words.get(category, category)
+
+
+def recommendation_words(recommendation: str | None) -> str:
+    words = {
+        clinical.RECOMMEND_NO_CONCERN: QCoreApplication.translate("Wording", "No concern"),
+        clinical.RECOMMEND_RESCREEN: QCoreApplication.translate("Wording", "Re-screen"),
+        clinical.RECOMMEND_REFER: QCoreApplication.translate("Wording", "Refer"),
+    }
+    return words.get(recommendation, "") if recommendation else ""
+
+
+def stage_words(stage: str) -> str:
+    words = {
+        "loading model": QCoreApplication.translate("Wording", "Loading the model…"),
+        "reading video": QCoreApplication.translate("Wording", "Finding the child in the video…"),
+        "analysing": QCoreApplication.translate("Wording", "Analysing the walk…"),
+        "explaining": QCoreApplication.translate("Wording", "Computing the attention maps…"),
+        "done": QCoreApplication.translate("Wording", "Finishing…"),
+        "frames": QCoreApplication.translate("Wording", "Reading the clip…"),
+        "export": QCoreApplication.translate("Wording", "Exporting…"),
+    }
+    return words.get(stage, stage)
+
+
+def _band_words(age_y: float | None) -> str:
+    if age_y is None:
+        return QCoreApplication.translate("Wording", "the adult normal range (0–10°; no age given, so the age norm was not applied)")
+    lower, _mean, upper = clinical.age_norm(age_y)
+    return QCoreApplication.translate("Wording", "the normal band for {age} years ({lower}–{upper}°)").format(age=f"{age_y:.0f}", lower=f"{lower:.0f}",
+                                                                         upper=f"{upper:.0f}")  # fmt: skip
+
+
+def reason_words(result: ScreeningResult) -> str:
+    """Why the recommendation was given (or why the clip cannot be screened)."""
+    if is_english():
+        return result.reason
+    if not result.screenable:
+        return QCoreApplication.translate("Wording", "This recording cannot be screened: no usable walk was found in it. Record the child again, "
+                                          "following the recording checklist.")
+    threshold = float(result.model.get("threshold", 0.5))
+    _recommendation, rule = clinical.recommendation_rule(result.knee_angle_interval, result.risk_interval, threshold,
+                                                         result.age_y)  # fmt: skip
+    lo_a, hi_a = result.knee_angle_interval
+    lo_r, hi_r = result.risk_interval
+    values = dict(angle=f"{result.knee_angle_deg:.0f}", low=f"{lo_a:.0f}", high=f"{hi_a:.0f}", band=_band_words(result.age_y),
+                  risk=f"{result.risk:.0%}", risk_low=f"{lo_r:.0%}", risk_high=f"{hi_r:.0%}",
+                  age=f"{result.age_y:.0f}" if result.age_y is not None else "")  # fmt: skip
+    templates = {
+        clinical.RULE_YOUNG_VALGUS: QCoreApplication.translate("Wording", 
+            "The estimated knee angle ({angle}°, {low}–{high}) is above {band}, but at {age} years knock-knees often "
+            "still resolve. Re-screen in about 6 months; refer sooner if it is one-sided, painful or getting worse."),
+        clinical.RULE_VALGUS: QCoreApplication.translate("Wording", 
+            "The estimated knee angle ({angle}°, {low}–{high}) is above {band} and in the genu valgum range (15° or "
+            "more), and the risk is high ({risk}). Refer for a clinical examination."),
+        clinical.RULE_WITHIN_BAND: QCoreApplication.translate("Wording", 
+            "The estimated knee angle ({angle}°, {low}–{high}) lies within {band}, and the risk is low ({risk})."),
+        clinical.RULE_EDGE_OF_BAND: QCoreApplication.translate("Wording", 
+            "The risk is low ({risk}); the estimated knee angle ({angle}°, {low}–{high}) is at the edge of {band}, "
+            "within the error of a video measurement."),
+        clinical.RULE_BOW_LEGS: QCoreApplication.translate("Wording", 
+            "The estimated knee angle ({angle}°) points to bow legs rather than knock-knees; this tool screens for "
+            "knock-knees. Re-screen, and see a clinician if the legs look bowed."),
+        clinical.RULE_UNCLEAR: QCoreApplication.translate("Wording", 
+            "The result is not clear: risk {risk} ({risk_low}–{risk_high}), estimated knee angle {angle}° "
+            "({low}–{high}) against {band}. Record the child again (walking straight toward the camera, in shorts, "
+            "whole body in view) and screen again."),
+    }  # fmt: skip
+    return templates[rule].format(**values)
+
+
+def problem_words(problem: dict) -> str:
+    """One quality problem in plain words: what is wrong and what to do."""
+    if is_english():
+        return problem.get("message", "")
+    words = {
+        "no_person": QCoreApplication.translate("Wording", "No walking person was found. Check that the child is in view and walks toward the camera, "
+                        "that the camera does not move, and record again."),
+        "multiple_people": QCoreApplication.translate("Wording", "More than one person is in view. Screen one child at a time with nobody else in the "
+                              "picture, and record again."),
+        "side_view": QCoreApplication.translate("Wording", "The child walks across the picture instead of toward the camera. Place the camera at the "
+                        "end of the walkway so the child walks straight toward it."),
+        "walking_away": QCoreApplication.translate("Wording", "The child walks away from the camera. The child should start far away and walk toward "
+                           "the camera."),
+        "body_cut_off": QCoreApplication.translate("Wording", "Head or feet are outside the picture in many frames. Move the camera back or lower it to "
+                           "knee-to-waist height so the whole body stays in view."),
+        "too_few_frames": QCoreApplication.translate("Wording", "The clip is too short, or the whole body is in view too briefly. Record the child "
+                             "walking the whole way toward the camera (about 4–6 seconds)."),
+        "too_few_steps": QCoreApplication.translate("Wording", "Too few steps were seen (at least 4 are needed). Let the child walk the whole way "
+                            "(about 4–6 m) toward the camera."),
+        "camera_moving": QCoreApplication.translate("Wording", "The camera moved during the recording. Put the camera on a tripod or a steady surface "
+                            "and record again."),
+        "too_dark": QCoreApplication.translate("Wording", "The clip is too dark. Turn on more light or move to a brighter room, avoid backlight, and "
+                       "record again."),
+    }  # fmt: skip
+    return words.get(problem.get("code", ""), problem.get("message", ""))

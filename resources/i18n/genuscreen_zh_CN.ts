@@ -1,0 +1,804 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About GenuScreen</source>
+        <translation>关于 GenuScreen</translation>
+    </message>
+    <message>
+        <source>Screening support for knock-knees (genu valgum) in children, from a video of the child walking toward a camera. Everything runs on this computer; nothing leaves it.</source>
+        <translation>用于儿童膝外翻（X 型腿）的筛查辅助工具，依据儿童朝摄像头行走的视频进行分析。所有处理都在本机完成，数据不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>Screening support, not a diagnosis, and not clinically validated. The shipped model has demonstration weights trained on synthetic data.</source>
+        <translation>仅为筛查辅助，不构成诊断，且未经临床验证。随附模型为演示用权重，仅用合成数据训练。</translation>
+    </message>
+    <message>
+        <source>The model card cannot be read: {error}</source>
+        <translation>无法读取模型卡：{error}</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Training data</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <source>not stated</source>
+        <translation>未注明</translation>
+    </message>
+    <message>
+        <source>Intended use</source>
+        <translation>预期用途</translation>
+    </message>
+    <message>
+        <source>Weights checksum (SHA-256)</source>
+        <translation>权重校验值（SHA-256）</translation>
+    </message>
+    <message>
+        <source>Model card</source>
+        <translation>模型卡</translation>
+    </message>
+</context>
+<context>
+    <name>AngleBandChart</name>
+    <message>
+        <source>Green: normal band for the age. Red: genu valgum range (15° or more). Blue: the estimate and its 90% interval.</source>
+        <translation>绿色：该年龄的正常范围。红色：膝外翻范围（15° 及以上）。蓝色：估计值及其 90% 区间。</translation>
+    </message>
+</context>
+<context>
+    <name>CapturePage</name>
+    <message>
+        <source>Camera:</source>
+        <translation>摄像头：</translation>
+    </message>
+    <message>
+        <source>Look for cameras again</source>
+        <translation>重新查找摄像头</translation>
+    </message>
+    <message>
+        <source>Before you record</source>
+        <translation>录制前检查</translation>
+    </message>
+    <message>
+        <source>Camera fixed (tripod or shelf) at knee-to-waist height, 0.5–1.1 m</source>
+        <translation>摄像头固定（三脚架或搁板），高度在膝与腰之间（0.5–1.1 米）</translation>
+    </message>
+    <message>
+        <source>A straight walkway toward the camera, from about 6 m to 2 m</source>
+        <translation>一条正对摄像头的直线步道，从约 6 米处走到 2 米处</translation>
+    </message>
+    <message>
+        <source>Good light, no window or lamp behind the child</source>
+        <translation>光线充足，儿童身后没有窗户或灯光</translation>
+    </message>
+    <message>
+        <source>Nobody else in the picture</source>
+        <translation>画面中没有其他人</translation>
+    </message>
+    <message>
+        <source>Shorts or tight trousers; barefoot if possible</source>
+        <translation>穿短裤或紧身裤；尽量赤脚</translation>
+    </message>
+    <message>
+        <source>Whole body in view, at least 4 steps per walk</source>
+        <translation>全身始终在画面内，每趟至少走 4 步</translation>
+    </message>
+    <message>
+        <source>Capture the empty scene first, then let a warm-up walk pass</source>
+        <translation>先拍摄空场景；第一趟热身行走不录制</translation>
+    </message>
+    <message>
+        <source>Capture empty scene</source>
+        <translation>拍摄空场景</translation>
+    </message>
+    <message>
+        <source>Keep a picture of the scene without anybody in it: it helps to find the child's outline accurately</source>
+        <translation>保存一张无人时的场景画面，有助于准确识别儿童的轮廓</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>录制</translation>
+    </message>
+    <message>
+        <source>Start recording after a countdown; it stops by itself when the child reaches the camera or leaves the picture</source>
+        <translation>倒计时后开始录制；儿童走到摄像头前或离开画面时自动停止</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Empty scene captured ✓</source>
+        <translation>已拍摄空场景 ✓</translation>
+    </message>
+    <message>
+        <source>No empty scene yet</source>
+        <translation>尚未拍摄空场景</translation>
+    </message>
+    <message>
+        <source>No camera picture. Choose a camera, or connect one and press the reload button.</source>
+        <translation>没有摄像头画面。请选择摄像头，或连接摄像头后点击刷新按钮。</translation>
+    </message>
+    <message>
+        <source>the child reached the camera</source>
+        <translation>儿童已走到摄像头前</translation>
+    </message>
+    <message>
+        <source>the child left the picture</source>
+        <translation>儿童已离开画面</translation>
+    </message>
+    <message>
+        <source>the longest recording time was reached</source>
+        <translation>已达到最长录制时间</translation>
+    </message>
+    <message>
+        <source>the camera stopped</source>
+        <translation>摄像头已停止</translation>
+    </message>
+    <message>
+        <source>Choose a camera to start the preview.</source>
+        <translation>请选择摄像头以开始预览。</translation>
+    </message>
+    <message>
+        <source>Looking for cameras…</source>
+        <translation>正在查找摄像头…</translation>
+    </message>
+    <message>
+        <source>No camera found. Connect a camera and press the reload button.</source>
+        <translation>未找到摄像头。请连接摄像头后点击刷新按钮。</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>正在启动摄像头…</translation>
+    </message>
+    <message>
+        <source>Live: {width}×{height}, {fps} frames per second.</source>
+        <translation>实时画面：{width}×{height}，每秒 {fps} 帧。</translation>
+    </message>
+    <message>
+        <source>Recording starts in {seconds} s…</source>
+        <translation>{seconds} 秒后开始录制…</translation>
+    </message>
+    <message>
+        <source>Recording… it stops when the child reaches the camera or leaves the picture.</source>
+        <translation>正在录制……儿童走到摄像头前或离开画面时将自动停止。</translation>
+    </message>
+    <message>
+        <source>Saved {name} ({why}). Analysing it…</source>
+        <translation>已保存 {name}（{why}）。正在分析…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Camera problem: {message}</source>
+        <translation>摄像头出现问题：{message}</translation>
+    </message>
+    <message>
+        <source>The recording could not be saved: {message}</source>
+        <translation>无法保存录像：{message}</translation>
+    </message>
+    <message>
+        <source>● REC {seconds} s</source>
+        <translation>● 录制中 {seconds} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ChildDetails</name>
+    <message>
+        <source>Child ID:</source>
+        <translation>儿童编号：</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <source>Age:</source>
+        <translation>年龄：</translation>
+    </message>
+    <message>
+        <source>Sex:</source>
+        <translation>性别：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>e.g. school and class number</source>
+        <translation>例如：学校、班级及学号</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>选填</translation>
+    </message>
+    <message>
+        <source>in years</source>
+        <translation>按岁数</translation>
+    </message>
+    <message>
+        <source>date of birth</source>
+        <translation>按出生日期</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>未填写</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> 岁</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>e.g. barefoot, shorts; anything unusual about the walk</source>
+        <translation>例如：赤脚、穿短裤；行走时的任何异常</translation>
+    </message>
+    <message>
+        <source>{age} years</source>
+        <translation>{age} 岁</translation>
+    </message>
+</context>
+<context>
+    <name>ColourLegend</name>
+    <message>
+        <source>Attention colours, scaled to the strongest attention in this clip</source>
+        <translation>注意力颜色，以本段视频中最强的注意力为基准</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;Open clip…</source>
+        <translation>打开视频(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a video of the child walking (Ctrl+O)</source>
+        <translation>打开儿童行走的视频（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the result and the video with the attention overlay to a folder (Ctrl+E)</source>
+        <translation>将结果和带注意力叠加图的视频保存到文件夹（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Analyse</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Screen the open clip with the child's details (Ctrl+R)</source>
+        <translation>结合儿童信息筛查当前视频（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the running analysis or export (Esc)</source>
+        <translation>停止正在进行的分析或导出（Esc）</translation>
+    </message>
+    <message>
+        <source>&amp;Play / pause</source>
+        <translation>播放/暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;vious frame</source>
+        <translation>上一帧(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Next frame</source>
+        <translation>下一帧(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation>回看(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Review a clip and its result</source>
+        <translation>回看视频及其结果</translation>
+    </message>
+    <message>
+        <source>&amp;Capture</source>
+        <translation>拍摄(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Record a walk with a camera</source>
+        <translation>用摄像头录制一段行走</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Data folder, device, language, overlay colours</source>
+        <translation>数据文件夹、运行设备、语言、叠加图颜色</translation>
+    </message>
+    <message>
+        <source>&amp;About GenuScreen</source>
+        <translation>关于 GenuScreen(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Screening</source>
+        <translation>筛查(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Where the model runs. CUDA needs an NVIDIA card and a CUDA build of PyTorch.</source>
+        <translation>模型在哪里运行。使用 CUDA 需要 NVIDIA 显卡和支持 CUDA 的 PyTorch。</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>儿童信息</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Analyse</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the running work (Esc)</source>
+        <translation>停止正在进行的任务（Esc）</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <source>Clip opened. Enter the child's details and press Analyse.</source>
+        <translation>视频已打开。请填写儿童信息，然后点击“分析”。</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Analysis cancelled.</source>
+        <translation>分析已取消。</translation>
+    </message>
+    <message>
+        <source>Analysis finished in {seconds} s.</source>
+        <translation>分析完成，用时 {seconds} 秒。</translation>
+    </message>
+    <message>
+        <source>Exported to {folder}.</source>
+        <translation>已导出到 {folder}。</translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>导出已取消。</translation>
+    </message>
+    <message>
+        <source>The last action failed; see the message.</source>
+        <translation>上一个操作失败，请查看提示信息。</translation>
+    </message>
+    <message>
+        <source>Last analysis ran on: {device}</source>
+        <translation>上次分析运行于：{device}</translation>
+    </message>
+    <message>
+        <source>Model runs on: {device}</source>
+        <translation>模型运行于：{device}</translation>
+    </message>
+    <message>
+        <source>Open a walking clip</source>
+        <translation>打开行走视频</translation>
+    </message>
+    <message>
+        <source>Videos ({patterns});;All files (*)</source>
+        <translation>视频 ({patterns});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No recent clips</source>
+        <translation>没有最近打开的视频</translation>
+    </message>
+    <message>
+        <source>This clip cannot be opened</source>
+        <translation>无法打开此视频</translation>
+    </message>
+    <message>
+        <source>The clip could not be analysed</source>
+        <translation>无法分析此视频</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet</source>
+        <translation>暂无可导出的内容</translation>
+    </message>
+    <message>
+        <source>Analyse a clip first; then its result can be exported.</source>
+        <translation>请先分析视频，之后才能导出结果。</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>The export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
+<context>
+    <name>Preferences</name>
+    <message>
+        <source>Jet (blue to red)</source>
+        <translation>Jet（蓝→红）</translation>
+    </message>
+    <message>
+        <source>Turbo (blue to red, even steps)</source>
+        <translation>Turbo（蓝→红，过渡均匀）</translation>
+    </message>
+    <message>
+        <source>Inferno (black to yellow)</source>
+        <translation>Inferno（黑→黄）</translation>
+    </message>
+    <message>
+        <source>Viridis (blue to yellow, colour-blind safe)</source>
+        <translation>Viridis（蓝→黄，对色盲友好）</translation>
+    </message>
+    <message>
+        <source>Hot (black to white through red)</source>
+        <translation>Hot（黑→红→白）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>not available</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <source>CUDA GPU ({card})</source>
+        <translation>CUDA GPU（{card}）</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPanel</name>
+    <message>
+        <source>Screening support, not a diagnosis. Not clinically validated.</source>
+        <translation>仅为筛查辅助，不构成诊断。未经临床验证。</translation>
+    </message>
+    <message>
+        <source>Analysing… the result appears here.</source>
+        <translation>正在分析……结果将显示在这里。</translation>
+    </message>
+    <message>
+        <source>No result yet. Open a clip, enter the child's details and press Analyse.</source>
+        <translation>尚无结果。请打开视频，填写儿童信息，然后点击“分析”。</translation>
+    </message>
+    <message>
+        <source>Model {id} (version {version}) on {device}</source>
+        <translation>模型 {id}（版本 {version}），运行于 {device}</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Risk of genu valgum: &lt;b&gt;{risk}&lt;/b&gt; (90% interval {low}–{high})</source>
+        <translation>膝外翻风险：&lt;b&gt;{risk}&lt;/b&gt;（90% 区间 {low}–{high}）</translation>
+    </message>
+    <message>
+        <source>Estimated knee angle: &lt;b&gt;{angle}°&lt;/b&gt; valgus (90% interval {low}–{high}°)</source>
+        <translation>估计膝角：外翻 &lt;b&gt;{angle}°&lt;/b&gt;（90% 区间 {low}–{high}°）</translation>
+    </message>
+    <message>
+        <source>Normal band at {age} years: {lower}–{upper}° (mean {mean}°)</source>
+        <translation>{age} 岁正常范围：{lower}–{upper}°（均值 {mean}°）</translation>
+    </message>
+    <message>
+        <source>No age given: compared with the adult normal range, 0–10°.</source>
+        <translation>未填写年龄：与成人正常范围 0–10° 比较。</translation>
+    </message>
+    <message>
+        <source>Why it cannot be screened</source>
+        <translation>无法筛查的原因</translation>
+    </message>
+    <message>
+        <source>Record the child again</source>
+        <translation>请重新录制</translation>
+    </message>
+    <message>
+        <source>This recording cannot be screened, for these reasons:</source>
+        <translation>此录像无法筛查，原因如下：</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>&lt;h2&gt;Open a clip to review it&lt;/h2&gt;&lt;p&gt;File ▸ Open (Ctrl+O), drop a video file here, or record one on the Capture page.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;打开视频进行回看&lt;/h2&gt;&lt;p&gt;使用“文件 ▸ 打开视频”（Ctrl+O），把视频文件拖放到这里，或在“拍摄”页面录制一段。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Play or pause (Space)</source>
+        <translation>播放或暂停（空格键）</translation>
+    </message>
+    <message>
+        <source>Previous frame (Left arrow)</source>
+        <translation>上一帧（左方向键）</translation>
+    </message>
+    <message>
+        <source>Next frame (Right arrow)</source>
+        <translation>下一帧（右方向键）</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>Drag to move through the clip</source>
+        <translation>拖动以浏览视频</translation>
+    </message>
+    <message>
+        <source>Attention overlay</source>
+        <translation>注意力叠加图</translation>
+    </message>
+    <message>
+        <source>Show where the model looked in each frame</source>
+        <translation>显示模型在每一帧中关注的区域</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <source>Colours are relative to this clip's strongest attention.</source>
+        <translation>颜色以本段视频中最强的注意力为基准。</translation>
+    </message>
+    <message>
+        <source>{time:.2f} s · frame {frame} of {frames}</source>
+        <translation>{time:.2f} 秒 · 第 {frame} 帧，共 {frames} 帧</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Data folder (recordings and exports):</source>
+        <translation>数据文件夹（录像和导出文件）：</translation>
+    </message>
+    <message>
+        <source>Default device for the model:</source>
+        <translation>模型默认运行设备：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Attention overlay colours:</source>
+        <translation>注意力叠加图颜色：</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>Risk</source>
+        <translation>风险</translation>
+    </message>
+    <message>
+        <source>Knee angle (°)</source>
+        <translation>膝角（°）</translation>
+    </message>
+    <message>
+        <source>Time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>Risk of genu valgum and estimated knee angle over time. Click to go to that moment.</source>
+        <translation>膝外翻风险和估计膝角随时间的变化。点击可跳转到该时刻。</translation>
+    </message>
+</context>
+<context>
+    <name>Wording</name>
+    <message>
+        <source>Genu valgum unlikely</source>
+        <translation>膝外翻可能性低</translation>
+    </message>
+    <message>
+        <source>Uncertain</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <source>Genu valgum likely</source>
+        <translation>膝外翻可能性高</translation>
+    </message>
+    <message>
+        <source>Cannot be screened</source>
+        <translation>无法筛查</translation>
+    </message>
+    <message>
+        <source>No concern</source>
+        <translation>无需担忧</translation>
+    </message>
+    <message>
+        <source>Re-screen</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <source>Refer</source>
+        <translation>转诊</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message>
+        <source>Finding the child in the video…</source>
+        <translation>正在视频中识别儿童…</translation>
+    </message>
+    <message>
+        <source>Analysing the walk…</source>
+        <translation>正在分析步态…</translation>
+    </message>
+    <message>
+        <source>Computing the attention maps…</source>
+        <translation>正在计算注意力图…</translation>
+    </message>
+    <message>
+        <source>Finishing…</source>
+        <translation>即将完成…</translation>
+    </message>
+    <message>
+        <source>Reading the clip…</source>
+        <translation>正在读取视频…</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>the adult normal range (0–10°; no age given, so the age norm was not applied)</source>
+        <translation>成人正常范围（0–10°；未填写年龄，因此未采用年龄常模）</translation>
+    </message>
+    <message>
+        <source>the normal band for {age} years ({lower}–{upper}°)</source>
+        <translation>{age} 岁儿童的正常范围（{lower}–{upper}°）</translation>
+    </message>
+    <message>
+        <source>This recording cannot be screened: no usable walk was found in it. Record the child again, following the recording checklist.</source>
+        <translation>此录像无法筛查：其中没有可用的行走片段。请按照录制检查清单重新录制。</translation>
+    </message>
+    <message>
+        <source>The estimated knee angle ({angle}°, {low}–{high}) is above {band}, but at {age} years knock-knees often still resolve. Re-screen in about 6 months; refer sooner if it is one-sided, painful or getting worse.</source>
+        <translation>估计膝角（{angle}°，{low}–{high}°）高于{band}，但 {age} 岁儿童的膝外翻常可自行缓解。建议约 6 个月后复查；若为单侧、伴有疼痛或逐渐加重，请尽早转诊。</translation>
+    </message>
+    <message>
+        <source>The estimated knee angle ({angle}°, {low}–{high}) is above {band} and in the genu valgum range (15° or more), and the risk is high ({risk}). Refer for a clinical examination.</source>
+        <translation>估计膝角（{angle}°，{low}–{high}°）高于{band}，处于膝外翻范围（15° 及以上），且风险较高（{risk}）。建议转诊进行临床检查。</translation>
+    </message>
+    <message>
+        <source>The estimated knee angle ({angle}°, {low}–{high}) lies within {band}, and the risk is low ({risk}).</source>
+        <translation>估计膝角（{angle}°，{low}–{high}°）在{band}之内，且风险较低（{risk}）。</translation>
+    </message>
+    <message>
+        <source>The risk is low ({risk}); the estimated knee angle ({angle}°, {low}–{high}) is at the edge of {band}, within the error of a video measurement.</source>
+        <translation>风险较低（{risk}）；估计膝角（{angle}°，{low}–{high}°）处于{band}的边缘，在视频测量的误差范围之内。</translation>
+    </message>
+    <message>
+        <source>The estimated knee angle ({angle}°) points to bow legs rather than knock-knees; this tool screens for knock-knees. Re-screen, and see a clinician if the legs look bowed.</source>
+        <translation>估计膝角（{angle}°）提示膝内翻（O 型腿）而非膝外翻；本工具只筛查膝外翻。建议复查；如双腿看起来呈弓形，请就医检查。</translation>
+    </message>
+    <message>
+        <source>The result is not clear: risk {risk} ({risk_low}–{risk_high}), estimated knee angle {angle}° ({low}–{high}) against {band}. Record the child again (walking straight toward the camera, in shorts, whole body in view) and screen again.</source>
+        <translation>结果不明确：风险 {risk}（{risk_low}–{risk_high}），估计膝角 {angle}°（{low}–{high}°），参照{band}。请重新录制（儿童径直走向摄像头、穿短裤、全身在画面内）后再次筛查。</translation>
+    </message>
+    <message>
+        <source>No walking person was found. Check that the child is in view and walks toward the camera, that the camera does not move, and record again.</source>
+        <translation>未发现行走的人。请确认儿童在画面内并朝摄像头行走、摄像头没有移动，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>More than one person is in view. Screen one child at a time with nobody else in the picture, and record again.</source>
+        <translation>画面中不止一个人。请每次只筛查一名儿童，画面中不要有其他人，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>The child walks across the picture instead of toward the camera. Place the camera at the end of the walkway so the child walks straight toward it.</source>
+        <translation>儿童横穿画面，而不是朝摄像头走来。请把摄像头放在步道尽头，让儿童径直朝摄像头走来。</translation>
+    </message>
+    <message>
+        <source>The child walks away from the camera. The child should start far away and walk toward the camera.</source>
+        <translation>儿童在远离摄像头。儿童应从远处出发，朝摄像头走来。</translation>
+    </message>
+    <message>
+        <source>Head or feet are outside the picture in many frames. Move the camera back or lower it to knee-to-waist height so the whole body stays in view.</source>
+        <translation>许多帧中头部或双脚超出了画面。请把摄像头后移，或降低到膝与腰之间的高度，使全身始终在画面内。</translation>
+    </message>
+    <message>
+        <source>The clip is too short, or the whole body is in view too briefly. Record the child walking the whole way toward the camera (about 4–6 seconds).</source>
+        <translation>视频太短，或全身在画面内的时间太短。请录制儿童朝摄像头走完全程（约 4–6 秒）。</translation>
+    </message>
+    <message>
+        <source>Too few steps were seen (at least 4 are needed). Let the child walk the whole way (about 4–6 m) toward the camera.</source>
+        <translation>检测到的步数太少（至少需要 4 步）。请让儿童朝摄像头走完全程（约 4–6 米）。</translation>
+    </message>
+    <message>
+        <source>The camera moved during the recording. Put the camera on a tripod or a steady surface and record again.</source>
+        <translation>录制过程中摄像头发生了移动。请把摄像头固定在三脚架或平稳的表面上，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>The clip is too dark. Turn on more light or move to a brighter room, avoid backlight, and record again.</source>
+        <translation>视频太暗。请增加照明或换到更明亮的房间，避免逆光，然后重新录制。</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,116 @@
+"""Screenshots of the desktop application for the README: the main window after screening the
+sample clip (English and Simplified Chinese) and the capture page with a stand-in camera that
+plays the sample clip.
+
+Run under a virtual display:
+    xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
+
+ROOT = Path(__file__).resolve().parent.parent
+WINDOW_SIZE = (1440, 900)
+MAX_BYTES = 300_000
+
+
+def wait_ms(ms: int) -> None:
+    """Run the event loop for ``ms``. (Not QTest.qWait: PySide6 keeps the GIL in it, which
+    starves the worker threads.)"""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_until(predicate, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        wait_ms(20)
+
+
+def save_small(image: QImage, path: Path) -> None:
+    """Save as PNG, scaled down in steps until it is under MAX_BYTES."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scale = 1.0
+    while True:
+        scaled = image if scale == 1.0 else image.scaledToWidth(round(image.width() * scale),
+                                                                 Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+        scaled.save(str(path), "PNG", 0)  # 0: smallest file
+        size = path.stat().st_size
+        if size <= MAX_BYTES or scale < 0.5:
+            print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {scaled.width()}x{scaled.height()}, "
+                  f"{size / 1000:.0f} KB")  # fmt: skip
+            return
+        scale *= 0.9
+
+
+def interesting_frame(result) -> int:
+    """A frame where the child is near and the attention lies on the legs."""
+    heat = result.heatmaps
+    heights = heat.boxes[:, 3] - heat.boxes[:, 1]
+    score = [heights[k] * heat.lower_body_share(k) * float(heat.maps[k].max()) for k in range(len(heat.maps))]
+    return int(heat.frame_indices[max(range(len(score)), key=score.__getitem__)])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    settings = tempfile.mkdtemp(prefix="genuscreen-screenshots-")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings)
+
+    from genuscreen.assets import sample_clip
+    from genuscreen.gui.app import create_application, settings_store, translations
+    from genuscreen.gui.live import ClipCameras
+    from genuscreen.gui.main_window import MainWindow
+    from genuscreen.gui.settings import Preferences, save_preferences
+
+    app = create_application([sys.argv[0]])
+    save_preferences(settings_store(), Preferences(data_folder=str(Path(settings) / "data")))
+    window = MainWindow(cameras=ClipCameras(sample_clip(), label="Sample clip"))
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    window.child.child_id.setText("2B-14")
+    window.child.set_age(8)
+    window.child.sex.setCurrentIndex(1)
+    window.open_clip(sample_clip())
+    wait_until(lambda: window.loading is None and window.clip_ready(), 60, "the clip")
+    window.analyse()
+    wait_until(lambda: window.analysis is None, 300, "the analysis")
+    if window.result is None:
+        raise RuntimeError("the analysis gave no result")
+    window.review.set_opacity(0.65)
+    window.review.seek_frame(interesting_frame(window.result))
+    wait_ms(300)
+    save_small(window.grab().toImage(), args.out / "main_en.png")
+
+    if translations().apply("zh_CN") != "zh_CN":
+        raise RuntimeError("the Chinese translation is not built (scripts/build_translations.sh)")
+    wait_ms(300)
+    save_small(window.grab().toImage(), args.out / "main_zh.png")
+    translations().apply("en")
+
+    window.capture_action.trigger()
+    capture = window.capture
+    wait_until(lambda: capture.preview.frames_shown >= 3, 30, "the camera")
+    capture.capture_empty_scene()
+    wait_until(lambda: capture.empty_scene is not None, 10, "the empty scene")
+    # The child is about half-way (frame 90 of the sample clip, 25 fps).
+    wait_until(lambda: capture.preview.frames_shown >= 90 and capture.preview.box is not None, 30, "the walker")
+    save_small(window.grab().toImage(), args.out / "capture.png")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
