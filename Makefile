@@ -6,7 +6,7 @@ SAMPLE := resources/sample/sample_walk.mp4
 # Tests never need a display; Qt draws offscreen.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: setup run gui test test-slow bench bench-synth bench-model bench-screen bench-gui screenshots eval-explanations eval-end-to-end weights ablation sample synth-sheet clean
+.PHONY: setup run gui test test-slow bench bench-synth bench-model bench-screen bench-gui screenshots eval-explanations eval-end-to-end weights ablation sample synth-sheet report-examples clean
 
 setup:
 	@bash scripts/setup.sh
@@ -73,6 +73,10 @@ ablation: setup
 
 synth-sheet: setup
 	$(VENV)/python -m genuscreen.synth.sheet docs/synth_contact_sheet.png
+
+# Example report pages in docs/report/ (synthetic children screened by the shipped model).
+report-examples: setup
+	$(VENV)/python scripts/report_examples.py
 
 sample: setup
 	$(VENV)/python resources/sample/make_sample.py

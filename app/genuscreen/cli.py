@@ -2,7 +2,11 @@
 
 Sub-commands:
     inspect VIDEO   check a recording against the protocol; optional JSON and contact sheet
-    screen VIDEO    screen a recording: risk, knee angle against the age norm, recommendation
+    screen VIDEO    screen a recording: risk, knee angle against the age norm, recommendation;
+                    optional PDF report and a record in the database (--record)
+    history         stored screenings, filtered; optional CSV export
+    session         class sessions: import a roster, list, mark a child, class summary (PDF, CSV)
+    child delete    delete a child's records and the files derived from them
     synth           render a labelled data set of synthetic walking-child clips
     train           train a model from a JSON config (synthetic data or labelled videos)
     evaluate        evaluate a weights file: the paper's table, calibration, baseline
@@ -11,6 +15,8 @@ Sub-commands:
     gui             start the desktop application (also the ``genuscreen-gui`` script)
 
 Errors the user can act on are printed as one clear line on stderr with exit code 2; no traceback.
+``screen`` has its own codes (0 result, 2 not screenable, 1 error); ``session import`` exits 1
+with the roster's bad lines (nothing is imported).
 """
 
 from __future__ import annotations
@@ -192,11 +198,65 @@ def _print_result(result) -> None:
     print("Screening support, not a diagnosis. Not clinically validated.")
 
 
+def _open_database(args: argparse.Namespace, command: str):
+    """The records in --data-dir (default: the user's data folder); None after printing why not."""
+    import sqlite3
+
+    from genuscreen.storage import Database, SchemaError
+
+    try:
+        return Database(args.data_dir)
+    except (SchemaError, sqlite3.Error, OSError) as error:
+        where = args.data_dir or "the data folder"
+        print(f"genuscreen {command}: cannot open the records in {where} ({error}).", file=sys.stderr)
+        return None
+
+
 def cmd_screen(args: argparse.Namespace) -> int:
+    record = args.record or args.session is not None
+    if record and not args.child_id:
+        print("genuscreen screen: --record and --session need --child-id (the child's school or clinic ID).",
+              file=sys.stderr)  # fmt: skip
+        return SCREEN_ERROR
+    db = None
+    if record:
+        db = _open_database(args, "screen")
+        if db is None:
+            return SCREEN_ERROR
+    try:
+        return _screen(args, db)
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _screen(args: argparse.Namespace, db) -> int:
+    """``screen`` with the records open when the screening is to be kept (db), else None."""
+    import sqlite3
+    from datetime import date, datetime
+
     from genuscreen.inference import run_screen
     from genuscreen.inference.explain import write_overlay_video
     from genuscreen.model.weights import WeightsError
+    from genuscreen.storage import StorageError
     from genuscreen.video import VideoError
+
+    def fail(message: str) -> int:
+        print(f"genuscreen screen: {message}", file=sys.stderr)
+        return SCREEN_ERROR
+
+    age, sex = args.age, args.sex
+    if db is not None:
+        try:
+            if args.session is not None:
+                db.get_session(args.session)
+            known = db.find_child(args.child_id)
+        except StorageError as error:
+            return fail(str(error))
+        if known is not None:
+            # The recorded date of birth gives the age for the norms when --age is not given.
+            age = age if age is not None else known.age_on(date.today())
+            sex = sex or known.sex
 
     shown = [-1]
 
@@ -207,32 +267,238 @@ def cmd_screen(args: argparse.Namespace) -> int:
             print(f"\r{p.stage}: {percent}%   ", end="", file=sys.stderr, flush=True)
 
     try:
-        result = run_screen(args.video, on_progress=progress, age_y=args.age, sex=args.sex, device=args.device,
+        result = run_screen(args.video, on_progress=progress, age_y=age, sex=sex, device=args.device,
                             weights=args.weights)  # fmt: skip
     except (VideoError, WeightsError, ValueError) as error:
         if args.progress:
             print(file=sys.stderr)
-        print(f"genuscreen screen: {error}", file=sys.stderr)
-        return SCREEN_ERROR
+        return fail(str(error))
     if args.progress:
         print(file=sys.stderr)
     _print_result(result)
+    screened_at = datetime.now().astimezone()
+    given = bool(args.child_id or args.name)
+    child_details = {"id": args.child_id, "name": args.name, "date_of_birth": None, "age_years": age, "sex": sex}
     try:
+        child = None
+        if db is not None:
+            child = db.ensure_child(args.child_id, args.name, None, sex)
+            child_details = child.details(age_y=age)
+        overlay_written = None
         if args.json:
-            _write_json_atomic(Path(args.json), result.to_dict())
+            data = result.to_dict()
+            if given:
+                data["child"] = child_details
+            _write_json_atomic(Path(args.json), data)
             print(f"result written to {args.json}")
         if args.overlay and result.screenable:
             write_overlay_video(args.video, result, args.overlay)
+            overlay_written = args.overlay
             print(f"overlay video written to {args.overlay}")
         elif args.overlay:
             print("no overlay: the recording could not be screened")
         if args.report:
-            print("PDF reports are not available yet in this version.")
+            from genuscreen.report import write_report
+
+            write_report(result, args.report, child=child_details if given else None, operator=args.operator,
+                         screened_at=screened_at, video=args.video, language=args.language, page=args.page,
+                         silhouettes_only=args.silhouettes_only)  # fmt: skip
+            print(f"report written to {args.report}")
+        if child is not None:
+            stored = db.record_screening(result, child.id, session_id=args.session, video_path=args.video,
+                                         report_path=args.report, overlay_path=overlay_written,
+                                         operator=args.operator, screened_at=screened_at)  # fmt: skip
+            print(f"recorded as screening {stored.id} of child {child.external_id} in {db.data_dir}")
+    except StorageError as error:
+        return fail(str(error))
+    except sqlite3.Error as error:
+        return fail(f"could not record the screening ({error}).")
     except (OSError, VideoError) as error:
-        print(f"genuscreen screen: could not write the output ({getattr(error, 'strerror', None) or error}). "
-              "Choose a folder you can write to.", file=sys.stderr)  # fmt: skip
-        return SCREEN_ERROR
+        return fail(f"could not write the output ({getattr(error, 'strerror', None) or error}). "
+                    "Choose a folder you can write to.")  # fmt: skip
     return EXIT_OK if result.screenable else SCREEN_NOT_SCREENABLE
+
+
+def _parse_day(text: str | None, option: str):
+    """A date from YYYY-MM-DD; raises ValueError naming the option."""
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{option} must be a date written as YYYY-MM-DD, got {text!r}") from None
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from genuscreen.storage import StorageError
+
+    def fail(message: str) -> int:
+        print(f"genuscreen history: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+    try:
+        filters = dict(session_id=args.session, since=_parse_day(args.since, "--since"),
+                       until=_parse_day(args.until, "--until"), category=args.category, search=args.search)  # fmt: skip
+    except ValueError as error:
+        return fail(str(error))
+    db = _open_database(args, "history")
+    if db is None:
+        return EXIT_USER_ERROR
+    try:
+        with db:
+            if args.session is not None:
+                db.get_session(args.session)
+            records = db.screenings(**filters)
+            if args.csv:
+                db.export_csv(args.csv, **filters)
+    except StorageError as error:
+        return fail(str(error))
+    except OSError as error:
+        return fail(f"could not write {args.csv} ({error.strerror or error}). Choose a folder you can write to.")
+    if not records:
+        print("no screenings match")
+    else:
+        print(f"{'no.':>5}  {'date':16}  {'child ID':12}  {'name':20}  {'category':22}  {'recommendation':14}  "
+              f"{'risk':>5}  {'angle':>6}")  # fmt: skip
+        for r in records:
+            risk = f"{r.risk:.2f}" if r.risk is not None else "-"
+            angle = f"{r.knee_angle_deg:.1f}" if r.knee_angle_deg is not None else "-"
+            print(f"{r.id:>5}  {r.screened_at:%Y-%m-%d %H:%M}  {r.child_external_id:12}  {(r.child_name or '-'):20}  "
+                  f"{r.category:22}  {(r.recommendation or '-'):14}  {risk:>5}  {angle:>6}")  # fmt: skip
+    if args.csv:
+        print(f"{len(records)} screenings written to {args.csv}")
+    return EXIT_OK
+
+
+def cmd_session_import(args: argparse.Namespace) -> int:
+    from genuscreen.storage import RosterError, StorageError, read_roster
+
+    try:
+        day = _parse_day(args.date, "--date")
+        roster = read_roster(args.roster, on=day)
+    except (ValueError, RosterError) as error:
+        print(f"genuscreen session import: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    for note in roster.notes:
+        print(f"note: {note}")
+    if roster.errors:
+        print(f"genuscreen session import: {len(roster.errors)} bad lines in {Path(args.roster).name}; nothing was "
+              "imported. Fix them and import again:", file=sys.stderr)  # fmt: skip
+        for error in roster.errors:
+            print(f"  {error}", file=sys.stderr)
+        return EXIT_NOT_SCREENABLE
+    db = _open_database(args, "session import")
+    if db is None:
+        return EXIT_USER_ERROR
+    try:
+        with db:
+            session = db.import_roster(roster, school=args.school, class_name=args.class_name, day=day,
+                                       operator=args.operator)  # fmt: skip
+    except StorageError as error:
+        print(f"genuscreen session import: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(f"class session {session.id} created: {len(roster.rows)} children, {session.date.isoformat()}"
+          + "".join(f", {v}" for v in (session.school, session.class_name) if v))  # fmt: skip
+    print(f"screen each child with: genuscreen screen VIDEO --session {session.id} --child-id ID")
+    return EXIT_OK
+
+
+def cmd_session_list(args: argparse.Namespace) -> int:
+    db = _open_database(args, "session list")
+    if db is None:
+        return EXIT_USER_ERROR
+    with db:
+        sessions = db.sessions()
+        if not sessions:
+            print("no class sessions")
+        for session in sessions:
+            members = db.members(session.id)
+            done = sum(m.status == "done" for m in members)
+            print(f"{session.id:>4}  {session.date.isoformat()}  {session.school or '-'} / {session.class_name or '-'}  "
+                  f"{done}/{len(members)} screened")  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_session_mark(args: argparse.Namespace) -> int:
+    from genuscreen.storage import StorageError
+
+    db = _open_database(args, "session mark")
+    if db is None:
+        return EXIT_USER_ERROR
+    try:
+        with db:
+            child = db.find_child(args.child_id)
+            if child is None:
+                raise StorageError(f"no child with ID {args.child_id!r} in the records")
+            db.set_member_status(args.session, child.id, args.status)
+    except StorageError as error:
+        print(f"genuscreen session mark: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(f"child {args.child_id} marked {args.status} in class session {args.session}")
+    return EXIT_OK
+
+
+def cmd_session_report(args: argparse.Namespace) -> int:
+    from genuscreen.report import write_class_summary, write_class_summary_csv
+    from genuscreen.storage import StorageError
+
+    def fail(message: str) -> int:
+        print(f"genuscreen session report: {message}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+    if not args.pdf and not args.csv:
+        return fail("say what to write: --pdf FILE, --csv FILE or both.")
+    db = _open_database(args, "session report")
+    if db is None:
+        return EXIT_USER_ERROR
+    try:
+        with db:
+            summary = db.class_summary(args.session)
+        if args.pdf:
+            write_class_summary(summary, args.pdf, language=args.language, page=args.page)
+            print(f"class summary written to {args.pdf}")
+        if args.csv:
+            write_class_summary_csv(summary, args.csv)
+            print(f"class summary table written to {args.csv}")
+    except StorageError as error:
+        return fail(str(error))
+    except OSError as error:
+        return fail(f"could not write the output ({error.strerror or error}). Choose a folder you can write to.")
+    return EXIT_OK
+
+
+def cmd_child_delete(args: argparse.Namespace) -> int:
+    from genuscreen.storage import StorageError
+
+    db = _open_database(args, "child delete")
+    if db is None:
+        return EXIT_USER_ERROR
+    with db:
+        child = db.find_child(args.child_id)
+        if child is None:
+            print(f"genuscreen child delete: no child with ID {args.child_id!r} in the records", file=sys.stderr)
+            return EXIT_USER_ERROR
+        count = len(db.screenings(child_id=child.id))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("genuscreen child delete: confirm with --yes (no terminal to ask on).", file=sys.stderr)
+                return EXIT_USER_ERROR
+            answer = input(f"Delete child {child.external_id} ({child.name or 'no name'}), {count} screenings and "
+                           "their reports, overlays and heatmaps? The recordings are kept. [y/N] ")  # fmt: skip
+            if answer.strip().lower() not in ("y", "yes"):
+                print("nothing deleted")
+                return EXIT_OK
+        try:
+            summary = db.delete_child(child.id)
+        except StorageError as error:
+            print(f"genuscreen child delete: {error}", file=sys.stderr)
+            return EXIT_USER_ERROR
+    print(f"child {args.child_id} deleted: {summary.screenings} screenings, {len(summary.files_removed)} files")
+    for path, why in summary.files_failed:
+        print(f"  could not remove {path}: {why}", file=sys.stderr)
+    return EXIT_OK if not summary.files_failed else EXIT_USER_ERROR
 
 
 def _data_source(path: str | None) -> dict | None:
@@ -294,6 +560,11 @@ def cmd_gui(_args: argparse.Namespace) -> int:
     return run()
 
 
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="folder of the records (default: $GENUSCREEN_DATA_DIR or the user's data folder)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="genuscreen",
@@ -320,8 +591,64 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="write the result as JSON")
     p.add_argument("--overlay", metavar="FILE.mp4", help="write the video with the attention overlay")
     p.add_argument("--report", metavar="FILE.pdf", help="write a PDF report")
+    p.add_argument("--child-id", metavar="ID", help="the child's school or clinic ID (printed in the report; needed by --record)")
+    p.add_argument("--name", help="the child's name (printed in the report; stored for a new child with --record)")
+    p.add_argument("--operator", help="who screened (printed in the report and stored)")
+    p.add_argument("--record", action="store_true", help="store the screening in the records (--data-dir) for the child --child-id")
+    p.add_argument("--session", type=int, metavar="N", help="store it in class session N and mark the child done (implies --record)")
+    p.add_argument("--language", default="en", choices=["en", "zh"], help="language of the report (default en; zh: Simplified Chinese)")
+    p.add_argument("--page", default="A4", choices=["A4", "Letter"], help="paper size of the report (default A4)")
+    p.add_argument("--silhouettes-only", action="store_true", help="key frames in the report show silhouettes, not the child")
+    _data_dir_option(p)
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.set_defaults(func=cmd_screen)
+
+    categories = ["genu_valgum_likely", "uncertain", "genu_valgum_unlikely", "not_screenable"]
+    p = sub.add_parser("history", help="stored screenings, newest first; optional CSV export")
+    p.add_argument("--session", type=int, metavar="N", help="only class session N")
+    p.add_argument("--category", choices=categories, help="only this category")
+    p.add_argument("--since", metavar="DATE", help="only screenings on or after DATE (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="only screenings on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--search", metavar="TEXT", help="only children whose ID or name contains TEXT")
+    p.add_argument("--csv", metavar="FILE", help="write the screenings shown to a CSV file")
+    _data_dir_option(p)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("session", help="class sessions: import a roster, list, mark a child, class summary")
+    session_sub = p.add_subparsers(dest="session_command", required=True, metavar="ACTION")
+    q = session_sub.add_parser("import", help="create a class session from a roster CSV (ID, name, date of birth, sex); exit 1 with the bad lines")
+    q.add_argument("roster", metavar="ROSTER.csv", help="CSV with columns ID, name, date of birth, sex")
+    q.add_argument("--school", help="school name")
+    q.add_argument("--class", dest="class_name", metavar="CLASS", help="class name")
+    q.add_argument("--date", metavar="DATE", help="screening day (YYYY-MM-DD, default today); ages are checked on it")
+    q.add_argument("--operator", help="who screens")
+    _data_dir_option(q)
+    q.set_defaults(func=cmd_session_import)
+    q = session_sub.add_parser("list", help="class sessions with how many children are screened")
+    _data_dir_option(q)
+    q.set_defaults(func=cmd_session_list)
+    q = session_sub.add_parser("mark", help="mark a child in a class session: absent, skipped, pending or done")
+    q.add_argument("session", type=int, metavar="N", help="class session number")
+    q.add_argument("child_id", metavar="CHILD_ID", help="the child's ID")
+    q.add_argument("status", choices=["absent", "skipped", "pending", "done"])
+    _data_dir_option(q)
+    q.set_defaults(func=cmd_session_mark)
+    q = session_sub.add_parser("report", help="class summary of session N: PDF (referral list first) and/or CSV")
+    q.add_argument("session", type=int, metavar="N", help="class session number (see: genuscreen session list)")
+    q.add_argument("--pdf", metavar="FILE", help="write the class summary PDF")
+    q.add_argument("--csv", metavar="FILE", help="write the class summary as CSV")
+    q.add_argument("--language", default="en", choices=["en", "zh"], help="language of the PDF (default en)")
+    q.add_argument("--page", default="A4", choices=["A4", "Letter"], help="paper size (default A4)")
+    _data_dir_option(q)
+    q.set_defaults(func=cmd_session_report)
+
+    p = sub.add_parser("child", help="children in the records")
+    child_sub = p.add_subparsers(dest="child_command", required=True, metavar="ACTION")
+    q = child_sub.add_parser("delete", help="delete a child, their screenings and the reports, overlays and heatmaps made from them (never the recordings)")
+    q.add_argument("child_id", metavar="CHILD_ID", help="the child's ID")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _data_dir_option(q)
+    q.set_defaults(func=cmd_child_delete)
 
     p = sub.add_parser("synth", help="render a labelled data set of synthetic walking-child clips")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (clips/, labels.jsonl, labels.csv)")

@@ -47,14 +47,18 @@ def attention_maps(tail: torch.nn.Module, features: torch.Tensor, autocast: dict
 class FrameHeatmaps:
     """Heatmaps of the clip frames: ``maps[k]`` (uint8 [H, W], 255 = the clip's strongest
     attention) covers ``boxes[k]`` (x0, y0, x1, y1 in full-frame pixels) of video frame
-    ``frame_indices[k]`` at ``times_s[k]``."""
+    ``frame_indices[k]`` at ``times_s[k]``. ``silhouettes[k]`` (uint8 0/1 [H, W], when known)
+    is the child's silhouette in the same model window, so a frame can be shown without the
+    child's picture (the report's privacy option)."""
 
     maps: np.ndarray  # uint8 [K, H, W]
     boxes: np.ndarray  # float32 [K, 4]
     frame_indices: np.ndarray  # int [K]
     times_s: np.ndarray  # float [K]
+    silhouettes: np.ndarray | None = None  # uint8 0/1 [K, H, W]
 
     def nbytes(self) -> int:
+        """Bytes of the heatmaps and their placement (the silhouettes are counted apart)."""
         return int(self.maps.nbytes + self.boxes.nbytes + self.frame_indices.nbytes + self.times_s.nbytes)
 
     def nearest(self, frame_index: int) -> int | None:
@@ -92,6 +96,7 @@ def frame_heatmaps(cams: torch.Tensor, clips, size: tuple[int, int]) -> FrameHea
     counts: dict[int, int] = {}
     box: dict[int, np.ndarray] = {}
     when: dict[int, float] = {}
+    silhouette: dict[int, np.ndarray] = {}
     for cam, clip in zip(cams.numpy(), clips):
         frames = len(clip.frame_indices)
         for j in range(frames):
@@ -104,15 +109,29 @@ def frame_heatmaps(cams: torch.Tensor, clips, size: tuple[int, int]) -> FrameHea
             else:
                 sums[key], counts[key] = up, 1
                 box[key], when[key] = clip.crop_boxes[j].astype(np.float32), float(clip.times_s[j])
+                silhouette[key] = _binary_silhouette(clip, j, (h, w))
     keys = sorted(sums)
     if not keys:
-        return FrameHeatmaps(np.zeros((0, h, w), np.uint8), np.zeros((0, 4), np.float32), np.zeros(0, int), np.zeros(0))
+        return FrameHeatmaps(np.zeros((0, h, w), np.uint8), np.zeros((0, 4), np.float32), np.zeros(0, int), np.zeros(0),
+                             np.zeros((0, h, w), np.uint8))  # fmt: skip
     maps = np.stack([sums[k] / counts[k] for k in keys])
     peak = float(maps.max())
     scaled = np.round(255 * maps / peak) if peak > 0 else np.zeros_like(maps)
     return FrameHeatmaps(
-        scaled.astype(np.uint8), np.stack([box[k] for k in keys]), np.array(keys), np.array([when[k] for k in keys])
-    )
+        scaled.astype(np.uint8), np.stack([box[k] for k in keys]), np.array(keys), np.array([when[k] for k in keys]),
+        np.stack([silhouette[k] for k in keys]),
+    )  # fmt: skip
+
+
+def _binary_silhouette(clip, j: int, size: tuple[int, int]) -> np.ndarray:
+    """Clip frame j's silhouette as uint8 0/1 at ``size`` (H, W); clips without silhouettes give zeros."""
+    sil = getattr(clip, "silhouettes", None)
+    if sil is None or j >= len(sil):
+        return np.zeros(size, np.uint8)
+    frame = np.asarray(sil[j], np.float32)
+    if frame.shape != size:
+        frame = cv2.resize(frame, (size[1], size[0]), interpolation=cv2.INTER_AREA)
+    return (frame >= 0.5).astype(np.uint8)
 
 
 def colour_legend(colormap: int, height: int, width: int = 18) -> np.ndarray:
