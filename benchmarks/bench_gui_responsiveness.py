@@ -115,10 +115,16 @@ def measure_all(baseline: bool) -> list[tuple[str, dict]]:
     if baseline:
         jobs.model_threads = lambda: os.cpu_count() or 1
         app_module.settle_heap = main_window.settle_heap = lambda collect=True: None
+    from genuscreen.gui.app import settings_store
+    from genuscreen.gui.settings import Preferences, save_preferences
+
     app = create_application([sys.argv[0]])
+    # Each analysis is saved in the records, as in use: in a data folder of its own, not the user's.
+    save_preferences(settings_store(), Preferences(data_folder=tempfile.mkdtemp(prefix="genuscreen-bench-data-")))
     window = MainWindow()
     window.resize(1440, 900)
     window.show()
+    window.child.child_id.setText("bench")
     window.child.set_age(8)
     window.open_clip(sample_clip())
     wait_for(window.loading.finished, 60)

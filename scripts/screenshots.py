@@ -1,6 +1,8 @@
 """Screenshots of the desktop application for the README: the main window after screening the
-sample clip (English and Simplified Chinese) and the capture page with a stand-in camera that
-plays the sample clip.
+sample clip (English and Simplified Chinese), the capture page with a stand-in camera that
+plays the sample clip, the records page with a few screenings, and a class session part-way
+through. The other children are synthetic walkers (``genuscreen.synth``) with chosen knee
+angles, screened for real.
 
 Run under a virtual display:
     xvfb-run -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
@@ -12,6 +14,8 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
@@ -62,6 +66,32 @@ def interesting_frame(result) -> int:
     return int(heat.frame_indices[max(range(len(score)), key=score.__getitem__)])
 
 
+def synthetic_walk(path: Path, tfa_deg: float, height_m: float, seed: int) -> Path:
+    """A synthetic child walking toward the camera, with a chosen knee angle (the sample clip's scene)."""
+    from genuscreen.synth import render, write_video
+
+    sys.path.insert(0, str(ROOT / "resources" / "sample"))
+    from make_sample import SCENE
+
+    walker = replace(SCENE.walkers[0], tfa_deg=tfa_deg, height_m=height_m)
+    scene = replace(SCENE, walkers=(walker,), seed=seed)
+    write_video(path, (frame.image for frame in render(scene)), scene.fps)
+    return path
+
+
+def screen_child(window, details: dict, clip: Path) -> None:
+    """Fill the child panel (unless ``details`` is empty: a class session filled it), open the
+    clip, analyse it and wait until it is saved in the records."""
+    if details:
+        window.child.set_values(details)
+    window.open_clip(clip)
+    wait_until(lambda: window.loading is None and window.clip_ready(), 60, "the clip")
+    window.analyse()
+    wait_until(lambda: window.analysis is None and window.saving is None, 300, "the analysis")
+    if window.record is None:
+        raise RuntimeError(f"{clip.name} was not saved in the records")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -81,6 +111,7 @@ def main() -> int:
     window.resize(*WINDOW_SIZE)
     window.show()
     window.child.child_id.setText("2B-14")
+    window.child.name.setText("Li Na")
     window.child.set_age(8)
     window.child.sex.setCurrentIndex(1)
     window.open_clip(sample_clip())
@@ -108,6 +139,45 @@ def main() -> int:
     # The child is about half-way (frame 90 of the sample clip, 25 fps).
     wait_until(lambda: capture.preview.frames_shown >= 90 and capture.preview.box is not None, 30, "the walker")
     save_small(window.grab().toImage(), args.out / "capture.png")
+    window.review_action.trigger()
+
+    # The records: the sample clip's child (saved above) and three more children.
+    clips = Path(settings) / "clips"
+    clips.mkdir()
+    for external_id, name, sex, age, tfa, seed in (("2B-15", "Wang Fang", "F", 7.5, 20.0, 11),
+                                                   ("2B-16", "Tom Baker", "M", 9.0, 13.0, 12),
+                                                   ("3A-02", "陈晓明", "M", 8.0, 4.0, 13)):  # fmt: skip
+        clip = synthetic_walk(clips / f"walk_{external_id}.mp4", tfa, 1.18 + 0.02 * (seed - 11), seed)
+        screen_child(window, {"id": external_id, "name": name, "sex": sex, "age_years": age}, clip)
+    window.records_action.trigger()
+    window.history.table.selectRow(0)
+    wait_ms(300)
+    save_small(window.grab().toImage(), args.out / "history.png")
+
+    # A class session part-way: two children screened, one absent, one skipped.
+    ages = (8.1, 7.9, 8.4, 8.0, 7.7, 8.2)
+    born = [(date.today() - timedelta(days=round(years * 365.25))).isoformat() for years in ages]
+    roster = Path(settings) / "class_3B.csv"
+    roster.write_text("Student ID,Name,Date of birth,Sex\n" + "".join(
+        f"3B-{i + 1:02d},{name},{born[i]},{sex}\n" for i, (name, sex) in enumerate(
+            (("Li Wei", "F"), ("Sam Carter", "M"), ("张雨桐", "F"), ("Noah Patel", "M"), ("Emma Li", "F"),
+             ("王浩然", "M")))), encoding="utf-8")  # fmt: skip
+    page = window.class_session
+    window.session_action.trigger()
+    dialog = page.open_roster(roster)
+    dialog.school.setText("Riverside Primary")
+    dialog.class_name.setText("3B")
+    dialog.accept()
+    screen_child(window, {}, synthetic_walk(clips / "walk_3B-01.mp4", 6.0, 1.24, 21))
+    window.session_action.trigger()
+    page.next_child()
+    page.mark_absent()
+    screen_child(window, {}, synthetic_walk(clips / "walk_3B-03.mp4", 17.0, 1.26, 23))
+    window.session_action.trigger()
+    page.next_child()
+    page.skip_child()
+    wait_ms(300)
+    save_small(window.grab().toImage(), args.out / "session.png")
     window.close()
     return 0
 

@@ -262,6 +262,189 @@
     </message>
 </context>
 <context>
+    <name>ClassSessionPage</name>
+    <message>
+        <source>Class session:</source>
+        <translation>班级筛查：</translation>
+    </message>
+    <message>
+        <source>Import roster…</source>
+        <translation>导入名单…</translation>
+    </message>
+    <message>
+        <source>Start a class session from a CSV file with each child's ID, name, date of birth and sex</source>
+        <translation>从包含每名儿童编号、姓名、出生日期和性别的 CSV 文件开始一次班级筛查</translation>
+    </message>
+    <message>
+        <source>Class summary…</source>
+        <translation>班级汇总…</translation>
+    </message>
+    <message>
+        <source>Write the class summary: a PDF with the referral list first, and a CSV table</source>
+        <translation>生成班级汇总：一份以转诊名单开头的 PDF，以及一份 CSV 表格</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Child ID</source>
+        <translation>儿童编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Now screening</source>
+        <translation>当前筛查</translation>
+    </message>
+    <message>
+        <source>Record the child's walk or open a clip of it, then press Analyse: the result is saved to this class session. Then press Next child. Double-click a child in the list to screen that child now.</source>
+        <translation>录制该儿童的行走，或打开其行走视频，然后点击“分析”：结果会保存到本次班级筛查中。之后点击“下一名儿童”。双击名单中的儿童可立即筛查该儿童。</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>录制</translation>
+    </message>
+    <message>
+        <source>Go to the Capture page to record this child's walk</source>
+        <translation>前往“拍摄”页面录制该儿童的行走</translation>
+    </message>
+    <message>
+        <source>Open clip…</source>
+        <translation>打开视频…</translation>
+    </message>
+    <message>
+        <source>Open a video of this child's walk</source>
+        <translation>打开该儿童行走的视频</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Leave this child for later; Next child comes back to skipped children once the others are done</source>
+        <translation>稍后再筛查该儿童；其他儿童完成后，“下一名儿童”会回到被跳过的儿童</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation>缺席</translation>
+    </message>
+    <message>
+        <source>Mark this child absent today</source>
+        <translation>将该儿童标记为今日缺席</translation>
+    </message>
+    <message>
+        <source>Next child</source>
+        <translation>下一名儿童</translation>
+    </message>
+    <message>
+        <source>Go on to the next child still to screen</source>
+        <translation>继续筛查下一名尚未筛查的儿童</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>待筛查</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Class session created with {count} children.</source>
+        <translation>已创建班级筛查，共 {count} 名儿童。</translation>
+    </message>
+    <message>
+        <source>Class summary written: {pdf} and {csv}.</source>
+        <translation>班级汇总已生成：{pdf} 和 {csv}。</translation>
+    </message>
+    <message>
+        <source>Writing the class summary…</source>
+        <translation>正在生成班级汇总…</translation>
+    </message>
+    <message>
+        <source>{session} ({done} of {count} done)</source>
+        <translation>{session}（已完成 {done}/{count}）</translation>
+    </message>
+    <message>
+        <source>None: screen children one by one</source>
+        <translation>无：逐个筛查儿童</translation>
+    </message>
+    <message>
+        <source>Import a class roster (CSV with ID, name, date of birth and sex) to screen a class child by child, or choose an earlier class session.</source>
+        <translation>导入班级名单（包含编号、姓名、出生日期和性别的 CSV 文件），即可逐个筛查全班儿童；也可以选择以前的班级筛查。</translation>
+    </message>
+    <message>
+        <source>{count} children: {done} done, {pending} to do, {skipped} skipped, {absent} absent.</source>
+        <translation>共 {count} 名儿童：已完成 {done}，待筛查 {pending}，已跳过 {skipped}，缺席 {absent}。</translation>
+    </message>
+    <message>
+        <source>No class session</source>
+        <translation>没有进行中的班级筛查</translation>
+    </message>
+    <message>
+        <source>Everyone is screened or marked absent. Write the class summary.</source>
+        <translation>所有儿童均已筛查或标记为缺席。请生成班级汇总。</translation>
+    </message>
+    <message>
+        <source>{age} years</source>
+        <translation>{age} 岁</translation>
+    </message>
+    <message>
+        <source>girl</source>
+        <translation>女孩</translation>
+    </message>
+    <message>
+        <source>boy</source>
+        <translation>男孩</translation>
+    </message>
+    <message>
+        <source>Import a class roster</source>
+        <translation>导入班级名单</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>This roster cannot be read</source>
+        <translation>无法读取此名单</translation>
+    </message>
+    <message>
+        <source>The roster could not be imported</source>
+        <translation>无法导入名单</translation>
+    </message>
+    <message>
+        <source>Save the class summary</source>
+        <translation>保存班级汇总</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The class summary could not be written</source>
+        <translation>无法生成班级汇总</translation>
+    </message>
+</context>
+<context>
     <name>ColourLegend</name>
     <message>
         <source>Attention colours, scaled to the strongest attention in this clip</source>
@@ -274,6 +457,199 @@
     <message>
         <source>high</source>
         <translation>高</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <source>Search by child ID or name</source>
+        <translation>按儿童编号或姓名搜索</translation>
+    </message>
+    <message>
+        <source>Class session:</source>
+        <translation>班级筛查：</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>到：</translation>
+    </message>
+    <message>
+        <source>any date</source>
+        <translation>不限日期</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>所有类别</translation>
+    </message>
+    <message>
+        <source>Child ID</source>
+        <translation>儿童编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Screened</source>
+        <translation>筛查时间</translation>
+    </message>
+    <message>
+        <source>Class session</source>
+        <translation>班级筛查</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Knee angle</source>
+        <translation>膝角</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show the screening on the Review page again, from the records (the model does not run again)</source>
+        <translation>从记录中读取该筛查，在“回看”页面重新显示（不会再次运行模型）</translation>
+    </message>
+    <message>
+        <source>PDF report…</source>
+        <translation>PDF 报告…</translation>
+    </message>
+    <message>
+        <source>Write the PDF report of the selected screening</source>
+        <translation>生成所选筛查的 PDF 报告</translation>
+    </message>
+    <message>
+        <source>Export list (CSV)…</source>
+        <translation>导出列表（CSV）…</translation>
+    </message>
+    <message>
+        <source>Save the screenings listed here as a table for a spreadsheet</source>
+        <translation>将此处列出的筛查保存为可用电子表格打开的表格</translation>
+    </message>
+    <message>
+        <source>Delete child…</source>
+        <translation>删除儿童…</translation>
+    </message>
+    <message>
+        <source>Delete the selected child with all their screenings and reports</source>
+        <translation>删除所选儿童及其全部筛查和报告</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Report written to {path}.</source>
+        <translation>报告已保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>{count} screenings written to {path}.</source>
+        <translation>已将 {count} 条筛查写入 {path}。</translation>
+    </message>
+    <message>
+        <source>Child {id} deleted: {screenings} screenings and {files} files.</source>
+        <translation>已删除儿童 {id}：{screenings} 条筛查，{files} 个文件。</translation>
+    </message>
+    <message>
+        <source>Writing the report…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <source>{count} screenings</source>
+        <translation>共 {count} 条筛查</translation>
+    </message>
+    <message>
+        <source>Save the PDF report</source>
+        <translation>保存 PDF 报告</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The report could not be written</source>
+        <translation>无法生成报告</translation>
+    </message>
+    <message>
+        <source>Export the list</source>
+        <translation>导出列表</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>The list could not be exported</source>
+        <translation>无法导出列表</translation>
+    </message>
+    <message>
+        <source>Delete child {child} and everything GenuScreen keeps about them?</source>
+        <translation>删除儿童 {child} 以及 GenuScreen 保存的与其相关的全部内容？</translation>
+    </message>
+    <message>
+        <source>This deletes:</source>
+        <translation>将删除：</translation>
+    </message>
+    <message>
+        <source>Screening records: {count}</source>
+        <translation>筛查记录：{count} 条</translation>
+    </message>
+    <message>
+        <source>Places on class-session rosters: {count}</source>
+        <translation>班级筛查名单中的位置：{count} 个</translation>
+    </message>
+    <message>
+        <source>PDF reports: {count}</source>
+        <translation>PDF 报告：{count} 份</translation>
+    </message>
+    <message>
+        <source>Overlay videos: {count}</source>
+        <translation>叠加图视频：{count} 个</translation>
+    </message>
+    <message>
+        <source>The stored attention maps and silhouettes</source>
+        <translation>已保存的注意力图和剪影</translation>
+    </message>
+    <message>
+        <source>The original recordings are not deleted. This cannot be undone.</source>
+        <translation>原始录像不会被删除。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete child {id}</source>
+        <translation>删除儿童 {id}</translation>
+    </message>
+    <message>
+        <source>The child could not be deleted</source>
+        <translation>无法删除该儿童</translation>
+    </message>
+    <message>
+        <source>Some files could not be deleted</source>
+        <translation>部分文件无法删除</translation>
+    </message>
+    <message>
+        <source>The records are deleted, but these files are still there; delete them yourself:
+{files}</source>
+        <translation>记录已删除，但以下文件仍然存在，请手动删除：
+{files}</translation>
     </message>
 </context>
 <context>
@@ -291,8 +667,48 @@
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <source>Save the result and the video with the attention overlay to a folder (Ctrl+E)</source>
-        <translation>将结果和带注意力叠加图的视频保存到文件夹（Ctrl+E）</translation>
+        <source>Save the PDF report, the result and the video with the attention overlay to a folder (Ctrl+E)</source>
+        <translation>将 PDF 报告、结果和带注意力叠加图的视频保存到文件夹（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>&amp;Save to records</source>
+        <translation>保存到记录(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Keep the result in the records with the child's details (Ctrl+S)</source>
+        <translation>将结果连同儿童信息保存到记录中（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Recor&amp;ds</source>
+        <translation>记录(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Stored screenings: search, open again, reports, delete (Ctrl+H)</source>
+        <translation>已保存的筛查：搜索、重新打开、报告、删除（Ctrl+H）</translation>
+    </message>
+    <message>
+        <source>Class &amp;session</source>
+        <translation>班级筛查(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Screen a class child by child from a roster</source>
+        <translation>按名单逐个筛查全班儿童</translation>
+    </message>
+    <message>
+        <source>&amp;Import class roster…</source>
+        <translation>导入班级名单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Start a class session from a CSV roster</source>
+        <translation>从 CSV 名单开始一次班级筛查</translation>
+    </message>
+    <message>
+        <source>Class s&amp;ummary…</source>
+        <translation>班级汇总(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Write the class summary (PDF and CSV) of the class session</source>
+        <translation>生成本次班级筛查的班级汇总（PDF 和 CSV）</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -435,6 +851,22 @@
         <translation>导出已取消。</translation>
     </message>
     <message>
+        <source>Saved in the records.</source>
+        <translation>已保存到记录。</translation>
+    </message>
+    <message>
+        <source>Analysis finished in {seconds} s and saved in the records.</source>
+        <translation>分析完成，用时 {seconds} 秒，已保存到记录。</translation>
+    </message>
+    <message>
+        <source>Opening the screening from the records…</source>
+        <translation>正在从记录中打开筛查…</translation>
+    </message>
+    <message>
+        <source>Screening opened from the records; the model did not run again.</source>
+        <translation>已从记录中打开筛查；模型没有再次运行。</translation>
+    </message>
+    <message>
         <source>The last action failed; see the message.</source>
         <translation>上一个操作失败，请查看提示信息。</translation>
     </message>
@@ -482,6 +914,38 @@
         <source>The export failed</source>
         <translation>导出失败</translation>
     </message>
+    <message>
+        <source>Child's ID</source>
+        <translation>儿童编号</translation>
+    </message>
+    <message>
+        <source>The records keep screenings by the child's ID (for example the school's number). Enter it to save this screening:</source>
+        <translation>记录按儿童编号（例如学校的学号）保存筛查。请输入编号以保存本次筛查：</translation>
+    </message>
+    <message>
+        <source>The screening could not be saved</source>
+        <translation>无法保存筛查</translation>
+    </message>
+    <message>
+        <source>Save this screening?</source>
+        <translation>保存本次筛查？</translation>
+    </message>
+    <message>
+        <source>The result of {clip} is not saved in the records yet. Save it now?</source>
+        <translation>{clip} 的结果尚未保存到记录中。现在保存吗？</translation>
+    </message>
+    <message>
+        <source>This screening cannot be opened</source>
+        <translation>无法打开此筛查</translation>
+    </message>
+    <message>
+        <source>The recording {name} is not available (moved, renamed or changed since the screening). The stored result, timeline and attention maps are shown over the child's silhouettes.</source>
+        <translation>录像 {name} 不可用（筛查后已被移动、重命名或修改）。以下在儿童剪影上显示已保存的结果、时间轴和注意力图。</translation>
+    </message>
+    <message>
+        <source>The recording {name} is not available (moved, renamed or changed since the screening). The stored result and timeline are shown.</source>
+        <translation>录像 {name} 不可用（筛查后已被移动、重命名或修改）。以下显示已保存的结果和时间轴。</translation>
+    </message>
 </context>
 <context>
     <name>Preferences</name>
@@ -520,6 +984,44 @@
     <message>
         <source>Automatic (GPU when available)</source>
         <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+</context>
+<context>
+    <name>RecordStatus</name>
+    <message>
+        <source>Not saved in the records yet. Enter the child's ID and press Save to records.</source>
+        <translation>尚未保存到记录。请填写儿童编号，然后点击“保存到记录”。</translation>
+    </message>
+    <message>
+        <source>Saving in the records…</source>
+        <translation>正在保存到记录…</translation>
+    </message>
+    <message>
+        <source>✓ Saved in the records (child {id}).</source>
+        <translation>✓ 已保存到记录（儿童 {id}）。</translation>
+    </message>
+    <message>
+        <source>Not saved in the records: {message}</source>
+        <translation>未能保存到记录：{message}</translation>
+    </message>
+    <message>
+        <source>From the records: child {id}, screened {date}.</source>
+        <translation>来自记录：儿童 {id}，筛查于 {date}。</translation>
+    </message>
+    <message>
+        <source>Save to records</source>
+        <translation>保存到记录</translation>
+    </message>
+    <message>
+        <source>Keep this screening in the records with the child's details (Ctrl+S)</source>
+        <translation>将本次筛查连同儿童信息保存到记录中（Ctrl+S）</translation>
+    </message>
+</context>
+<context>
+    <name>Records</name>
+    <message>
+        <source>The records in {folder} cannot be opened ({error}). Choose another data folder in Settings.</source>
+        <translation>无法打开 {folder} 中的记录（{error}）。请在“设置”中选择其他数据文件夹。</translation>
     </message>
 </context>
 <context>
@@ -621,6 +1123,104 @@
     </message>
 </context>
 <context>
+    <name>RosterDialog</name>
+    <message>
+        <source>Import a class roster</source>
+        <translation>导入班级名单</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{file}&lt;/b&gt; has lines that need fixing. Nothing was imported.</source>
+        <translation>&lt;b&gt;{file}&lt;/b&gt; 中有需要修改的行。未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {message}</source>
+        <translation>第 {line} 行：{message}</translation>
+    </message>
+    <message>
+        <source>Fix these lines in the file (for example in your spreadsheet, then save it as CSV) and import it again. The header is line 1.</source>
+        <translation>请在文件中修改这些行（例如在电子表格中修改后另存为 CSV），然后重新导入。表头为第 1 行。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{file}&lt;/b&gt;: {count} children. Check them, name the class session and import.</source>
+        <translation>&lt;b&gt;{file}&lt;/b&gt;：共 {count} 名儿童。请核对名单，填写班级信息后导入。</translation>
+    </message>
+    <message>
+        <source>Child ID</source>
+        <translation>儿童编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>School:</source>
+        <translation>学校：</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>班级：</translation>
+    </message>
+    <message>
+        <source>Screening day:</source>
+        <translation>筛查日期：</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>选填</translation>
+    </message>
+    <message>
+        <source>e.g. 3B</source>
+        <translation>例如：三年级二班</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>SessionStrip</name>
+    <message>
+        <source>Class session {session}: {done} of {count} done</source>
+        <translation>班级筛查 {session}：已完成 {done}/{count}</translation>
+    </message>
+    <message>
+        <source>nobody left to screen</source>
+        <translation>已没有待筛查的儿童</translation>
+    </message>
+    <message>
+        <source>Now: {child}</source>
+        <translation>当前：{child}</translation>
+    </message>
+    <message>
+        <source>Next child</source>
+        <translation>下一名儿童</translation>
+    </message>
+    <message>
+        <source>Roster</source>
+        <translation>名单</translation>
+    </message>
+    <message>
+        <source>Show the class session page</source>
+        <translation>显示班级筛查页面</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -631,8 +1231,16 @@
         <translation>选择…</translation>
     </message>
     <message>
-        <source>Data folder (recordings and exports):</source>
-        <translation>数据文件夹（录像和导出文件）：</translation>
+        <source>kept with each screening and printed on reports</source>
+        <translation>随每次筛查保存，并打印在报告上</translation>
+    </message>
+    <message>
+        <source>Silhouettes only (no picture of the child, for privacy)</source>
+        <translation>仅显示剪影（不显示儿童画面，保护隐私）</translation>
+    </message>
+    <message>
+        <source>Data folder (records, recordings and exports):</source>
+        <translation>数据文件夹（记录、录像和导出文件）：</translation>
     </message>
     <message>
         <source>Default device for the model:</source>
@@ -645,6 +1253,18 @@
     <message>
         <source>Attention overlay colours:</source>
         <translation>注意力叠加图颜色：</translation>
+    </message>
+    <message>
+        <source>Screener's name:</source>
+        <translation>筛查人员姓名：</translation>
+    </message>
+    <message>
+        <source>Report page size:</source>
+        <translation>报告纸张大小：</translation>
+    </message>
+    <message>
+        <source>Report pictures:</source>
+        <translation>报告图片：</translation>
     </message>
     <message>
         <source>Choose the data folder</source>

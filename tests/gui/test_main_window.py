@@ -41,6 +41,8 @@ def open_sample(qtbot, window: MainWindow) -> None:
 def test_open_and_analyse_the_sample_clip(qtbot, window, sample_result) -> None:
     open_sample(qtbot, window)
     assert window.analyse_button.isEnabled()
+    window.child.child_id.setText("2B-14")
+    window.child.name.setText("Li Wei")
     window.child.set_age(8)
     seen_progress = []
     window.progress.valueChanged.connect(seen_progress.append)
@@ -70,6 +72,15 @@ def test_open_and_analyse_the_sample_clip(qtbot, window, sample_result) -> None:
     assert not window.review.video.heat_item.isVisible()
     assert "Analysis finished" in window.stage_label.text()
     assert "cpu" in window.running_on.text()
+
+    # With the child's ID entered, the screening goes into the records by itself.
+    qtbot.waitUntil(lambda: window.record is not None, timeout=30_000)
+    assert not window.unsaved and "Saved in the records (child 2B-14)" in window.record_status.label.text()
+    window.records_action.trigger()
+    assert window.pages.currentWidget() is window.history
+    child_id, name, screened, category, recommendation, angle, _session = window.history.visible_rows()[0]
+    assert (child_id, name, category, recommendation) == ("2B-14", "Li Wei", "Genu valgum unlikely", "No concern")
+    assert angle == f"{result.knee_angle_deg:.1f}°" and screened.startswith(window.screened_at.strftime("%Y-%m-%d"))
 
 
 def test_clicking_the_timeline_seeks_and_playback_moves_the_playhead(qtbot, window, sample_result) -> None:

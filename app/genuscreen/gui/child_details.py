@@ -131,6 +131,24 @@ class ChildDetails(QWidget):
     def sex_code(self) -> str | None:
         return {1: "F", 2: "M"}.get(self.sex.currentIndex())
 
+    def set_values(self, details: dict) -> None:
+        """Fill the form from a child's details (the keys of :meth:`values`; what is missing is
+        cleared). A date of birth wins over an age in years, unless only the age is given."""
+        self.child_id.setText(details.get("id") or "")
+        self.name.setText(details.get("name") or "")
+        birth = QDate.fromString(details.get("date_of_birth") or "", "yyyy-MM-dd")
+        if birth.isValid() and details.get("age_years") is None:
+            self.birth_date.setDate(birth)
+            self.age_mode.setCurrentIndex(1)
+        else:
+            # A stored screening keeps the age it was screened at, not today's.
+            self.set_age(details.get("age_years"))
+        self.sex.setCurrentIndex({"F": 1, "M": 2}.get(details.get("sex") or "", 0))
+        self.notes.setPlainText(details.get("notes") or "")
+
+    def clear(self) -> None:
+        self.set_values({})
+
     def values(self) -> dict:
         birth = self.birth_date.date().toString("yyyy-MM-dd") if self.age_mode.currentIndex() == 1 else None
         return {

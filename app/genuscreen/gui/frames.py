@@ -5,6 +5,9 @@ video file only streams forward. The clip is therefore read once, in a worker th
 the project's one video reader (``video.sources.FileSource``), and kept in memory as JPEG at
 display size: about 60 KB a frame, so a minute of 1080p at 30 fps takes about 100 MB rather
 than 11 GB of raw frames. Decoding one JPEG for display takes a few milliseconds.
+
+A screening reopened from the records whose recording has gone is shown over its stored
+silhouettes instead (:class:`SilhouetteFrames`).
 """
 
 from __future__ import annotations
@@ -97,3 +100,67 @@ class FrameStore:
         rgb = cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         self._cached = (index, rgb)
         return rgb
+
+
+SILHOUETTE_LONG_SIDE = 640  # the stored silhouettes are 64 x 44: more pixels would add nothing
+SILHOUETTE_GREY = 205
+BACKGROUND_GREY = 28
+
+
+class SilhouetteFrames:
+    """Stand-in frames for a stored screening whose recording is no longer there: the child's
+    stored silhouettes drawn in their boxes on a dark frame of the recording's size. Frame ``i``
+    stands for frame ``i`` of the recording (blank where no silhouette was kept), so the
+    attention maps and the timeline line up as they did with the recording. Same interface as
+    :class:`FrameStore`; complete from the start."""
+
+    def __init__(self, heatmaps, width: int, height: int, fps: float, frames: int):
+        self.path = None
+        self.heatmaps = heatmaps
+        self.width, self.height = int(width), int(height)
+        self.fps = float(fps) if fps and fps > 0 else 25.0
+        last_analysed = int(heatmaps.frame_indices.max()) + 1 if len(heatmaps.frame_indices) else 0
+        self.expected_frames = max(int(frames or 0), last_analysed, 1)
+        self.complete = True
+        self._scale = min(1.0, SILHOUETTE_LONG_SIDE / max(self.width, self.height, 1))
+        self._size = (max(1, round(self.width * self._scale)), max(1, round(self.height * self._scale)))
+        self._cached: tuple[int, np.ndarray] | None = None
+
+    @classmethod
+    def of_result(cls, result) -> "SilhouetteFrames | None":
+        """The silhouette frames of a result, or None when it kept no silhouettes."""
+        heat = result.heatmaps
+        video = result.video or {}
+        if heat is None or heat.silhouettes is None or not len(heat.frame_indices) or not video.get("width"):
+            return None
+        return cls(heat, video["width"], video["height"], video.get("fps") or 25.0, video.get("frames") or 0)
+
+    def __len__(self) -> int:
+        return self.expected_frames
+
+    def time_of(self, index: int) -> float:
+        return index / self.fps
+
+    def duration_s(self) -> float:
+        return self.expected_frames / self.fps
+
+    def index_at(self, time_s: float) -> int:
+        return int(np.clip(round(time_s * self.fps), 0, self.expected_frames - 1))
+
+    def image_rgb(self, index: int) -> np.ndarray:
+        if self._cached is not None and self._cached[0] == index:
+            return self._cached[1]
+        w, h = self._size
+        image = np.full((h, w, 3), BACKGROUND_GREY, np.uint8)
+        k = self.heatmaps.nearest(index)
+        if k is not None:
+            x0, y0, x1, y1 = (float(v) * self._scale for v in self.heatmaps.boxes[k])
+            bx0, by0 = int(np.floor(x0)), int(np.floor(y0))
+            bw, bh = max(1, int(round(x1 - x0))), max(1, int(round(y1 - y0)))
+            patch = cv2.resize(self.heatmaps.silhouettes[k].astype(np.uint8), (bw, bh), interpolation=cv2.INTER_NEAREST)
+            fx0, fy0, fx1, fy1 = max(0, bx0), max(0, by0), min(w, bx0 + bw), min(h, by0 + bh)
+            if fx1 > fx0 and fy1 > fy0:
+                region = patch[fy0 - by0 : fy1 - by0, fx0 - bx0 : fx1 - bx0].astype(bool)
+                image[fy0:fy1, fx0:fx1][region] = SILHOUETTE_GREY
+        self._cached = (index, image)
+        return image

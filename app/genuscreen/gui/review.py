@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from genuscreen.gui.frames import FrameStore
+from genuscreen.gui.frames import FrameStore, SilhouetteFrames
 from genuscreen.gui.timeline import Timeline
 from genuscreen.gui.video_view import ColourLegend, VideoView
 from genuscreen.inference.result import ScreeningResult
@@ -47,6 +47,12 @@ class ReviewPage(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self.video)
+        # Says when the picture is not the recording (a stored screening whose video has gone).
+        self.video_note = QLabel()
+        self.video_note.setWordWrap(True)
+        self.video_note.setObjectName("videoNote")
+        self.video_note.setStyleSheet("#videoNote { background: #fff3cd; color: #5c4400; padding: 6px; }")
+        self.video_note.hide()
 
         style = self.style()
         self.play_button = QToolButton()
@@ -101,6 +107,7 @@ class ReviewPage(QWidget):
         upper_layout = QVBoxLayout(upper)
         margin = self.fontMetrics().height() // 3
         upper_layout.setContentsMargins(0, 0, margin, 0)
+        upper_layout.addWidget(self.video_note)
         upper_layout.addWidget(self.stack, 1)
         upper_layout.addLayout(controls)
         upper_layout.addLayout(overlay)
@@ -144,10 +151,12 @@ class ReviewPage(QWidget):
         for widget in (self.play_button, self.back_button, self.forward_button, self.speed_box, self.slider):
             widget.setEnabled(enabled)
 
-    def set_store(self, store: FrameStore) -> None:
-        """A new clip: frames arrive as the store loads (``frames_loaded``)."""
+    def set_store(self, store: FrameStore | SilhouetteFrames, note: str | None = None) -> None:
+        """A new clip: frames arrive as the store loads (``frames_loaded``). ``note``: shown
+        above the picture (why it is not the recording)."""
         self.pause()
         self.store = store
+        self._set_note(note)
         self.result = None
         self.index = 0
         self.video.clear()
@@ -166,8 +175,21 @@ class ReviewPage(QWidget):
         self.video.clear()
         self.timeline.clear_curves()
         self.stack.setCurrentWidget(self.placeholder)
+        self._set_note(None)
         self._set_enabled(False)
         self._update_time_label()
+
+    def show_without_frames(self, result: ScreeningResult, note: str) -> None:
+        """A stored result with neither its recording nor silhouettes: the timeline only."""
+        self.clear()
+        self._set_note(note)
+        if result.per_frame:
+            self.timeline.set_duration(max(p["time_s"] for p in result.per_frame) + 0.5)
+        self.set_result(result)
+
+    def _set_note(self, note: str | None) -> None:
+        self.video_note.setText(note or "")
+        self.video_note.setVisible(bool(note))
 
     def frames_loaded(self) -> None:
         """More frames are in the store: extend the slider; show the first frame."""

@@ -1,5 +1,5 @@
-"""User preferences (data folder, default device, language, overlay colours, recent files),
-stored with QSettings, and the dialog that edits them."""
+"""User preferences (data folder, default device, language, overlay colours, the screener's name,
+how reports are printed, recent files), stored with QSettings, and the dialog that edits them."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,12 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from genuscreen.gui.app import ENGLISH, LANGUAGES
+from genuscreen.storage.paths import default_data_dir
 
 DEVICES = ("auto", "cpu", "cuda")
 # OpenCV colour maps offered for the attention overlay.
 COLORMAPS = {"jet": cv2.COLORMAP_JET, "turbo": cv2.COLORMAP_TURBO, "inferno": cv2.COLORMAP_INFERNO,
              "viridis": cv2.COLORMAP_VIRIDIS, "hot": cv2.COLORMAP_HOT}  # fmt: skip
 MAX_RECENT = 8
+REPORT_PAGES = ("A4", "Letter")
 
 
 def colormap_name(key: str) -> str:
@@ -51,8 +54,15 @@ def device_name(key: str, cuda_card: str | None = None) -> str:
 
 
 def default_data_folder() -> str:
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return str(Path(documents or Path.home()) / "GenuScreen")
+    """The same folder the command line keeps its records in (storage.paths.default_data_dir:
+    $GENUSCREEN_DATA_DIR when set, else the platform's private application-data folder), so the
+    window and `genuscreen history` see the same screenings."""
+    return str(default_data_dir())
+
+
+def default_report_page() -> str:
+    """Letter where the locale measures in US units (the US, Canada's English locales, ...), else A4."""
+    return "Letter" if QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem else "A4"
 
 
 @dataclass
@@ -63,6 +73,9 @@ class Preferences:
     colormap: str = "jet"
     overlay_opacity: float = 0.5
     recent_files: list[str] = field(default_factory=list)
+    operator: str = ""  # the screener's name, kept with each screening and printed on reports
+    report_page: str = field(default_factory=default_report_page)
+    report_silhouettes_only: bool = False  # reports show silhouettes, not the child's picture
 
     def recordings_folder(self) -> Path:
         return Path(self.data_folder) / "recordings"
@@ -81,11 +94,21 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value]
 
 
+def _as_bool(value, default: bool) -> bool:
+    # An INI file gives booleans back as the strings "true" and "false".
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
+
+
 def load_preferences(store: QSettings) -> Preferences:
     default = Preferences()
     device = str(store.value("device", default.device))
     language = str(store.value("language", default.language))
     colormap = str(store.value("overlay/colormap", default.colormap))
+    page = str(store.value("report/page", default.report_page))
     try:
         opacity = min(1.0, max(0.0, float(store.value("overlay/opacity", default.overlay_opacity))))
     except (TypeError, ValueError):
@@ -97,6 +120,9 @@ def load_preferences(store: QSettings) -> Preferences:
         colormap=colormap if colormap in COLORMAPS else default.colormap,
         overlay_opacity=opacity,
         recent_files=_as_list(store.value("recent_files"))[:MAX_RECENT],
+        operator=str(store.value("operator", default.operator) or ""),
+        report_page=page if page in REPORT_PAGES else default.report_page,
+        report_silhouettes_only=_as_bool(store.value("report/silhouettes_only"), default.report_silhouettes_only),
     )
 
 
@@ -107,6 +133,9 @@ def save_preferences(store: QSettings, preferences: Preferences) -> None:
     store.setValue("overlay/colormap", preferences.colormap)
     store.setValue("overlay/opacity", preferences.overlay_opacity)
     store.setValue("recent_files", list(preferences.recent_files))
+    store.setValue("operator", preferences.operator)
+    store.setValue("report/page", preferences.report_page)
+    store.setValue("report/silhouettes_only", preferences.report_silhouettes_only)
     store.sync()
 
 
@@ -142,11 +171,23 @@ class SettingsDialog(QDialog):
             self.colormap.addItem(colormap_name(key), key)
         self.colormap.setCurrentIndex(max(0, self.colormap.findData(preferences.colormap)))
 
+        self.operator = QLineEdit(preferences.operator)
+        self.operator.setPlaceholderText(self.tr("kept with each screening and printed on reports"))
+        self.report_page = QComboBox()
+        for key in REPORT_PAGES:
+            self.report_page.addItem(key, key)
+        self.report_page.setCurrentIndex(max(0, self.report_page.findData(preferences.report_page)))
+        self.silhouettes_only = QCheckBox(self.tr("Silhouettes only (no picture of the child, for privacy)"))
+        self.silhouettes_only.setChecked(preferences.report_silhouettes_only)
+
         form = QFormLayout()
-        form.addRow(self.tr("Data folder (recordings and exports):"), folder_row)
+        form.addRow(self.tr("Data folder (records, recordings and exports):"), folder_row)
         form.addRow(self.tr("Default device for the model:"), self.device)
         form.addRow(self.tr("Language:"), self.language)
         form.addRow(self.tr("Attention overlay colours:"), self.colormap)
+        form.addRow(self.tr("Screener's name:"), self.operator)
+        form.addRow(self.tr("Report page size:"), self.report_page)
+        form.addRow(self.tr("Report pictures:"), self.silhouettes_only)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -166,4 +207,7 @@ class SettingsDialog(QDialog):
             device=self.device.currentData(),
             language=self.language.currentData(),
             colormap=self.colormap.currentData(),
+            operator=self.operator.text().strip(),
+            report_page=self.report_page.currentData(),
+            report_silhouettes_only=self.silhouettes_only.isChecked(),
         )
