@@ -14,6 +14,9 @@ Sub-commands:
     model info      model card, parameters and GMACs
     gui             start the desktop application (also the ``genuscreen-gui`` script)
 
+``genuscreen --self-test [DEVICE]`` checks an installation end to end (weights and their hash, the
+sample clip screened, a PDF report, Qt and the translations) and prints a one-line verdict.
+
 Errors the user can act on are printed as one clear line on stderr with exit code 2; no traceback.
 ``screen`` has its own codes (0 result, 2 not screenable, 1 error); ``session import`` exits 1
 with the roster's bad lines (nothing is imported).
@@ -24,11 +27,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
 from genuscreen import __version__
+from genuscreen.files import write_json_atomic
 
 EXIT_OK = 0
 EXIT_NOT_SCREENABLE = 1  # the command worked, but the clip does not meet the protocol
@@ -36,19 +40,7 @@ EXIT_USER_ERROR = 2
 # `screen` has its own codes (its users script on them): 0 result, 2 rejected by the gate, 1 error.
 SCREEN_NOT_SCREENABLE = 2
 SCREEN_ERROR = 1
-
-
-def _write_json_atomic(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+EXIT_SELF_TEST_FAILED = 1
 
 
 def _print_report(inspection) -> None:
@@ -82,7 +74,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     _print_report(inspection)
     try:
         if args.json:
-            _write_json_atomic(Path(args.json), inspection.to_dict())
+            write_json_atomic(Path(args.json), inspection.to_dict())
             print(f"report written to {args.json}")
         if args.sheet:
             write_contact_sheet(inspection.extraction, args.sheet)
@@ -208,8 +200,27 @@ def _open_database(args: argparse.Namespace, command: str):
         return Database(args.data_dir)
     except (SchemaError, sqlite3.Error, OSError) as error:
         where = args.data_dir or "the data folder"
-        print(f"genuscreen {command}: cannot open the records in {where} ({error}).", file=sys.stderr)
+        print(f"genuscreen {command}: cannot open the records in {where}: {storage_advice(error)}", file=sys.stderr)
         return None
+
+
+def storage_advice(error: BaseException) -> str:
+    """What went wrong with the records or an output file, and what to do; nothing was changed."""
+    import errno
+    import sqlite3
+
+    text = str(error)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC or "disk is full" in text:
+        return "the disk is full. Free some space and try again; nothing saved before was changed."
+    if "locked" in text or "busy" in text:
+        return ("the records are busy (another GenuScreen is writing to them). Wait a moment or close the other "
+                "window, then try again.")  # fmt: skip
+    if "readonly" in text or "read-only" in text or isinstance(error, PermissionError):
+        return "the records are read-only here. Choose a data folder you can write to (--data-dir)."
+    if isinstance(error, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
+        return ("the records file is damaged. Restore it from a backup, or move it out of the folder to start "
+                "new records; GenuScreen did not change it.")  # fmt: skip
+    return f"{text.rstrip('.')}."
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
@@ -232,6 +243,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 def _screen(args: argparse.Namespace, db) -> int:
     """``screen`` with the records open when the screening is to be kept (db), else None."""
+    import errno
     import sqlite3
     from datetime import date, datetime
 
@@ -289,7 +301,7 @@ def _screen(args: argparse.Namespace, db) -> int:
             data = result.to_dict()
             if given:
                 data["child"] = child_details
-            _write_json_atomic(Path(args.json), data)
+            write_json_atomic(Path(args.json), data)
             print(f"result written to {args.json}")
         if args.overlay and result.screenable:
             write_overlay_video(args.video, result, args.overlay)
@@ -312,10 +324,13 @@ def _screen(args: argparse.Namespace, db) -> int:
     except StorageError as error:
         return fail(str(error))
     except sqlite3.Error as error:
-        return fail(f"could not record the screening ({error}).")
-    except (OSError, VideoError) as error:
-        return fail(f"could not write the output ({getattr(error, 'strerror', None) or error}). "
-                    "Choose a folder you can write to.")  # fmt: skip
+        return fail(f"could not record the screening: {storage_advice(error)}")
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            return fail(f"could not write the output: {storage_advice(error)}")
+        return fail(f"could not write the output ({error.strerror or error}). Choose a folder you can write to.")
+    except VideoError as error:
+        return fail(f"could not write the output ({error}). Choose a folder you can write to.")
     return EXIT_OK if result.screenable else SCREEN_NOT_SCREENABLE
 
 
@@ -554,6 +569,14 @@ def cmd_ablate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from genuscreen.selftest import run_self_test
+
+    outcome = run_self_test(device=args.self_test)
+    print(outcome.line(), file=sys.stdout if outcome.ok else sys.stderr)
+    return EXIT_OK if outcome.ok else EXIT_SELF_TEST_FAILED
+
+
 def cmd_gui(_args: argparse.Namespace) -> int:
     from genuscreen.gui.app import run
 
@@ -572,7 +595,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Not a diagnosis.",
     )
     parser.add_argument("--version", action="version", version=f"GenuScreen {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--self-test", nargs="?", const="cpu", choices=["cpu", "cuda", "auto"], metavar="DEVICE",
+                        help="check this installation: weights and their hash, the sample clip screened (on DEVICE, "
+                             "default cpu), a PDF report, Qt and the translations; one line, exit 0 only when all "
+                             "worked")  # fmt: skip
+    # Not required by argparse: --self-test runs without a command (main() asks for one otherwise).
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("inspect", help="check a recording against the protocol (quality report)")
     p.add_argument("video", help="video file of a child walking toward the camera")
@@ -705,12 +733,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test is None and args.command is None:
+        parser.error("the following arguments are required: COMMAND")
+    if args.self_test is not None and args.command is not None:
+        parser.error("--self-test runs on its own, without a command")
+    # `screen` reports errors with 1 (2 means "not screenable"); the other commands with 2.
+    error_code = SCREEN_ERROR if args.command == "screen" else EXIT_USER_ERROR
     try:
+        if args.self_test is not None:
+            return cmd_self_test(args)
         return args.func(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (OSError, sqlite3.Error) as error:  # the disk or the records failed mid-command
+        print(f"genuscreen {args.command or ''}: {storage_advice(error)}".replace("  ", " "), file=sys.stderr)
+        return error_code
+    except Exception as error:
+        if os.environ.get("GENUSCREEN_DEBUG"):
+            raise
+        # One line, never a traceback in the user's face; the details on request.
+        print(f"genuscreen: unexpected error ({type(error).__name__}: {error}). Nothing saved was changed. "
+              "Run again with GENUSCREEN_DEBUG=1 to see the details.", file=sys.stderr)  # fmt: skip
+        return error_code
 
 
 def gui_main() -> int:

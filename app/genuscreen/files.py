@@ -10,6 +10,7 @@ folders GenuScreen creates for them are private (0700).
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import unicodedata
@@ -103,6 +104,13 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: str | os.PathLike, data: dict) -> None:
+    """Write ``data`` as indented UTF-8 JSON through :func:`atomic_output`: a failure leaves no
+    half-written file and an earlier one as it was."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def spreadsheet_cell(value) -> str:

@@ -4,9 +4,7 @@ heatmaps file and the recording's hash, reopening one, writing reports)."""
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from pathlib import Path
 
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from genuscreen.files import write_json_atomic
 from genuscreen.inference import screen
 from genuscreen.inference.explain import write_overlay_video
 from genuscreen.inference.result import ScreeningResult
@@ -48,20 +47,6 @@ def screening_job(video: str | os.PathLike, age_y: float | None, sex: str | None
             report(progress.done, progress.total, progress.stage)
 
     return job
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Write JSON through a temporary file in the same folder, so no half-written file is left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_paths(folder: Path, video: str | os.PathLike) -> tuple[Path, Path]:

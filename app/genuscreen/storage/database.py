@@ -32,7 +32,7 @@ from genuscreen.storage.records import (
     ScreeningRecord,
 )
 from genuscreen.storage.roster import Roster
-from genuscreen.storage.schema import migrate
+from genuscreen.storage.schema import migrate, refuse_newer
 
 # Ids and counts only: children's names and IDs never go into the log.
 log = logging.getLogger(__name__)
@@ -126,6 +126,7 @@ class Database:
         try:
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            refuse_newer(self._conn)  # before WAL mode rewrites the file's header
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed screening survives a power cut, not only a crash.
@@ -139,23 +140,25 @@ class Database:
         self._sweep_leftovers()
 
     def _sweep_leftovers(self, older_than_s: float = LEFTOVER_AGE_S) -> int:
-        """Remove what a crashed writer left in heatmaps/: temporary files, and heatmap files
-        whose screening was never committed. Only old ones: another process may be writing
-        the new ones right now. Returns how many files were removed."""
-        folder = self.data_dir / paths.HEATMAPS_DIR
-        if not folder.is_dir():
-            return 0
+        """Remove what a crashed writer left in the folders the app writes: temporary files
+        (``*.part``, from atomic writes) in heatmaps/, reports/ and overlays/, and heatmap files
+        whose screening was never committed. Only old ones: another process may be writing the
+        new ones right now. Returns how many files were removed."""
         cutoff = time.time() - older_than_s
         known = {self.resolve(r[0]) for r in self._read("SELECT heatmaps_path FROM screenings WHERE heatmaps_path IS NOT NULL")}
         removed = 0
-        for path in folder.iterdir():
-            try:
-                leftover = path.name.endswith(".part") or (path.suffix == ".npz" and path not in known)
-                if leftover and path.is_file() and path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed += 1
-            except OSError:
+        for name in (paths.HEATMAPS_DIR, paths.REPORTS_DIR, paths.OVERLAYS_DIR):
+            folder = self.data_dir / name
+            if not folder.is_dir():
                 continue
+            for path in folder.iterdir():
+                try:
+                    orphan = name == paths.HEATMAPS_DIR and path.suffix == ".npz" and path not in known
+                    if (path.name.endswith(".part") or orphan) and path.is_file() and path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+                except OSError:
+                    continue
         if removed:
             log.info("removed %d files left by an interrupted write", removed)
         return removed

@@ -87,15 +87,22 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def refuse_newer(conn: sqlite3.Connection) -> int:
+    """The database's schema version; raises SchemaError, before anything is written, for a
+    database from a newer GenuScreen."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"The records were written by a newer GenuScreen (schema {version}; this version reads up to "
+            f"{SCHEMA_VERSION}). Update GenuScreen to open them."
+        )
+    return version
+
+
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring the database to version ``target`` (default: the current one); returns the
     version it had before. Raises SchemaError for a database from a newer GenuScreen."""
-    before = schema_version(conn)
-    if before > SCHEMA_VERSION:
-        raise SchemaError(
-            f"The records were written by a newer GenuScreen (schema {before}; this version reads up to "
-            f"{SCHEMA_VERSION}). Update GenuScreen to open them."
-        )
+    before = refuse_newer(conn)
     for version in range(before + 1, target + 1):
         with conn:
             conn.execute("BEGIN IMMEDIATE")

@@ -213,6 +213,11 @@ class FileSource:
             yield Frame(index, time_s, _rotate(image, self._info.rotation_deg))
             index += 1
         self.frames_read = index
+        if index == 0 and self._info.frame_count <= 1:
+            raise VideoOpenError(
+                f"{self.path.name} holds no more than one frame: it is a still, not a walk. "
+                "Record the child walking toward the camera for 4-6 seconds."
+            )
         if index == 0:
             raise VideoOpenError(
                 f"{self.path.name} contains no decodable frames. The file may be truncated or damaged; "

@@ -36,6 +36,10 @@ CancelCheck = Callable[[], bool]
 CANONICAL_SIZE = 128
 
 
+# Below this many pixels on the short side nobody can be seen walking (the protocol asks for 480).
+MIN_FRAME_SIDE = 96
+
+
 @dataclass(frozen=True)
 class ExtractionParams:
     working_size: int = 560  # about the long side of the frames the segmentation runs on (pixels)
@@ -193,6 +197,8 @@ def _detect_people(hog: cv2.HOGDescriptor, image: np.ndarray) -> list[tuple[int,
     # HOG's window is 64x128: small frames are enlarged so that a child far away can still match.
     factor = 2.0 if image.shape[0] < 360 else 1.0
     work = cv2.resize(image, None, fx=factor, fy=factor) if factor != 1.0 else image
+    if work.shape[0] < 128 or work.shape[1] < 64:  # smaller than the window: OpenCV corrupts its heap
+        return []
     rects, weights = hog.detectMultiScale(work, winStride=(8, 8), padding=(8, 8), scale=1.08)
     boxes = []
     for (x, y, w, h), weight in zip(rects, np.ravel(weights)):
@@ -243,6 +249,11 @@ def _extract(
     should_cancel: CancelCheck | None,
 ) -> Extraction:
     info = src.info
+    if min(info.width, info.height) < MIN_FRAME_SIDE:
+        raise VideoOpenError(
+            f"{src.path.name} is only {info.width}x{info.height} pixels: too small to see a child walking. "
+            "Record at 640x480 or more."
+        )
     # An integer reduction keeps INTER_AREA on its fast path (a 720p frame: 0.3 ms instead of 2 ms).
     scale = 1.0 / max(1, round(max(info.width, info.height) / params.working_size))
     expected = info.frame_count
