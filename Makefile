@@ -6,7 +6,7 @@ SAMPLE := resources/sample/sample_walk.mp4
 # Tests never need a display; Qt draws offscreen.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: setup run gui test test-slow bench bench-synth bench-model bench-screen bench-gui screenshots eval-explanations eval-end-to-end weights ablation sample synth-sheet report-examples clean
+.PHONY: setup run gui dist test test-slow bench bench-synth bench-model bench-screen bench-gui screenshots eval-explanations eval-end-to-end weights ablation sample synth-sheet report-examples clean
 
 setup:
 	@bash scripts/setup.sh
@@ -21,6 +21,11 @@ run: setup
 # The desktop application (needs a display).
 gui: setup
 	$(VENV)/genuscreen-gui
+
+# The desktop application without Python (installer/README.md): dist/genuscreen/ with the
+# executables genuscreen and genuscreen-gui, and dist/genuscreen-<version>-linux-<arch>.tar.gz.
+dist: setup
+	bash installer/build_linux.sh
 
 test: setup
 	$(TEST_ENV) $(VENV)/python -m pytest -m "not slow" -q
@@ -82,4 +87,4 @@ sample: setup
 	$(VENV)/python resources/sample/make_sample.py
 
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache build dist

@@ -54,6 +54,8 @@ def test_pdf_lists_referrals_first_and_marks_who_was_not_seen(summary, tmp_path:
     assert order == sorted(order), "refer, re-screen, no concern, then skipped, not yet screened, absent"
     assert "absent" in table and "skipped" in table and "not yet screened" in table
     assert "Genu valgum likely" in table and "Refer" in table
+    models = sorted({f"{r.screening.model_id} {r.screening.model_version}" for r in summary.rows if r.screening})
+    assert f"Screened with the model {', '.join(models)}." in text  # the card's id and version
     assert pdf_info(out)["Page size"].startswith("595.276 x 841.89")
 
 

@@ -118,6 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_done": "screened",
         "status_skipped": "skipped",
         "status_absent": "absent",
+        "summary_models": "Screened with the model {models}.",
         "summary_disclaimer": "Screening support, not a diagnosis; not clinically validated. Each child's report "
                               "gives the details and the referral advice.",
     },
@@ -217,6 +218,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "status_done": "已筛查",
         "status_skipped": "跳过",
         "status_absent": "缺席",
+        "summary_models": "筛查所用模型：{models}。",
         "summary_disclaimer": "仅供辅助筛查，不作为诊断，未经临床验证。每名儿童的详细结果与转诊建议见其个人报告。",
     },
 }  # fmt: skip

@@ -133,6 +133,9 @@ def write_class_summary(summary, path: str | os.PathLike, *, language: str = "en
     story.append(styles.p(w["all_children"], styles.heading))
     story.append(_table(rows, styles, width, w, language))
     story.append(Spacer(1, 10))
+    models = sorted({f"{r.screening.model_id} {r.screening.model_version}" for r in rows if r.screening is not None})
+    if models:  # which model (card id and version) made these results
+        story.append(styles.p(w["summary_models"].format(models=", ".join(models)), styles.small))
     story.append(styles.p(w["summary_disclaimer"], styles.small))
     story.append(styles.p(w["generated"].format(when=datetime.now().strftime("%Y-%m-%d %H:%M")), styles.small))
     with atomic_output(path) as tmp:
