@@ -15,7 +15,8 @@ setup:
 # report and contact sheet in $(OUT)/.
 run: setup
 	@mkdir -p $(OUT)
-	$(VENV)/genuscreen screen $(SAMPLE) --age 8 --json $(OUT)/sample_result.json --overlay $(OUT)/sample_overlay.mp4
+	$(VENV)/genuscreen screen $(SAMPLE) --age 8 --json $(OUT)/sample_result.json --overlay $(OUT)/sample_overlay.mp4 \
+		--report $(OUT)/sample_report.pdf
 	$(VENV)/genuscreen inspect $(SAMPLE) --json $(OUT)/sample_inspect.json --sheet $(OUT)/sample_sheet.png
 
 # The desktop application (needs a display).
