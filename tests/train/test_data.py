@@ -105,3 +105,15 @@ def test_rgb_videos_go_through_the_product_pipeline(tmp_path: Path) -> None:
     junk = ws.clips[-1]
     assert junk["count"] == 0 and not junk["quality_ok"] and junk["problems"][0].startswith("unreadable")
     assert any(c["count"] > 0 for c in ws.clips[:2])
+
+
+def test_windows_cached_from_videos_are_keyed_by_the_video_stage_version(monkeypatch) -> None:
+    import genuscreen.video
+    from genuscreen.train.data import _cache_key
+    from genuscreen.video.clips import ClipSpec
+
+    videos, synthetic = {"videos": "/data/clinic"}, {"synthetic": {"n": 4, "seed": 1}}
+    before = _cache_key(videos, ClipSpec()), _cache_key(synthetic, ClipSpec())
+    monkeypatch.setattr(genuscreen.video, "PIPELINE_VERSION", genuscreen.video.PIPELINE_VERSION + 1)
+    assert _cache_key(videos, ClipSpec()) != before[0]  # a newer video stage reads the videos again
+    assert _cache_key(synthetic, ClipSpec()) == before[1]  # rendered silhouettes do not depend on it

@@ -105,7 +105,12 @@ def split_by_child(clips: list[dict], fractions: tuple[float, float, float], see
 
 
 def _cache_key(source: dict, spec: ClipSpec) -> str:
-    text = json.dumps({"format": CACHE_FORMAT, "source": source, "spec": asdict(spec)}, sort_keys=True)
+    key = {"format": CACHE_FORMAT, "source": source, "spec": asdict(spec)}
+    if "videos" in source:  # windows read from video depend on the video stage's version
+        from genuscreen.video import PIPELINE_VERSION
+
+        key["video_pipeline"] = PIPELINE_VERSION
+    text = json.dumps(key, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -11,7 +11,13 @@ from genuscreen.video.sources import CameraSource, FileSource, Frame, VideoInfo,
 from genuscreen.video.steps import StepCount, count_steps
 from genuscreen.video.walker import Extraction, ExtractionParams, PersonTrack, WalkerFrame, extract_walker
 
+# Raised whenever a change makes the video stage cut different windows from the same file
+# (segmentation, tracking, the quality gate, the step counter): windows cached from videos by
+# an earlier version are then read again instead of reused. 2: step counter's octave fix.
+PIPELINE_VERSION = 2
+
 __all__ = [
+    "PIPELINE_VERSION",
     "CameraError",
     "CameraSource",
     "Cancelled",

@@ -95,6 +95,20 @@ def _best_period(x: np.ndarray, lags: range) -> tuple[int, float]:
     return best_lag, best
 
 
+def _undouble(x: np.ndarray, lag: int, r: float, shortest: int) -> tuple[int, float]:
+    """The autocorrelation of a periodic signal peaks at every multiple of its period, and the
+    normalisation for overlap can lift the second peak above the first: a child at 150 steps/min
+    would read as 75. Prefer half the lag when it is itself a peak nearly as strong."""
+    half = lag // 2
+    if half < shortest:
+        return lag, r
+    candidates = range(max(shortest, half - 1), half + 2)
+    half_lag, half_r = _best_period(x, candidates)
+    if half_lag and half_r >= 0.8 * r:
+        return half_lag, half_r
+    return lag, r
+
+
 def _local_amplitude(x: np.ndarray, window: int) -> np.ndarray:
     """Rolling RMS: the swing grows as the child comes closer, so thresholds must follow it."""
     window = max(3, window)
@@ -144,8 +158,8 @@ def count_steps(times: np.ndarray, silhouettes: np.ndarray) -> StepCount:
     smooth_window = max(1, int(round(0.08 * fps)))
     offset = _smooth(_detrend(_uniform(times, foot_offset, fps), trend_window), smooth_window)
     spread = _smooth(_detrend(_uniform(times, leg_spread, fps), trend_window), smooth_window)
-    stride_lag, stride_r = _best_period(offset, range(2 * lo, 2 * hi))
-    step_lag, step_r = _best_period(spread, range(lo, hi))
+    stride_lag, stride_r = _undouble(offset, *_best_period(offset, range(2 * lo, 2 * hi)), 2 * lo)
+    step_lag, step_r = _undouble(spread, *_best_period(spread, range(lo, hi)), lo)
     if max(stride_r, step_r) < _MIN_PERIODICITY:
         return StepCount(0, 0.0, round(max(stride_r, step_r), 3), "none")
     # Walking toward the camera (the protocol) shows best in the foot offset; the leg spread of a
