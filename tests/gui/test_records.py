@@ -357,3 +357,19 @@ def test_a_class_session_goes_child_by_child(qtbot, window, fast_analysis, tmp_p
     assert rows["3B-03"]["status"] == "done" and rows["3B-03"]["category"] == "genu_valgum_unlikely"
     assert rows["3B-01"]["status"] == "absent" and rows["3B-02"]["status"] == "skipped"
     assert "Class summary written" in page.status.text()
+
+
+def test_details_typed_when_saving_correct_the_record_and_blanks_keep_it(tmp_path) -> None:
+    from genuscreen.gui.jobs import save_screening_job
+    from genuscreen.storage import Database
+    from tests.storage.results import make_result
+
+    with Database(tmp_path / "data") as db:
+        first = {"id": "2B-14", "name": "Li Nna", "date_of_birth": "2017-03-02", "sex": "F", "notes": None}
+        save_screening_job(lambda: db, make_result(), first, video=None)(lambda: False, lambda *a: None)
+        corrected = {"id": "2B-14", "name": "Li Na", "date_of_birth": None, "sex": None, "notes": "barefoot"}
+        save_screening_job(lambda: db, make_result(), corrected, video=None)(lambda: False, lambda *a: None)
+        child = db.find_child("2B-14")
+        assert child.name == "Li Na" and child.notes == "barefoot"  # the correction is kept
+        assert str(child.date_of_birth) == "2017-03-02" and child.sex == "F"  # blanks did not erase
+        assert len(db.screenings(child_id=child.id)) == 2

@@ -127,7 +127,7 @@ def save_screening_job(open_records: Callable[[], Database], result: ScreeningRe
                        screened_at: datetime | None = None, report_path: Path | None = None,
                        overlay_path: Path | None = None):  # fmt: skip
     """A job that stores a screening for the child with ``child["id"]`` (added to the records
-    when new; details typed in fill blanks of a known child, never overwrite them). Slow parts:
+    when new; the details typed in replace the recorded ones, empty ones keep them). Slow parts:
     the recording's sha256 and the heatmaps file. It is one transaction and does not stop
     half-way when cancelled: a screening is either stored whole or not at all. ``open_records``
     gives the records (opening them the first time is slow too)."""
@@ -135,8 +135,12 @@ def save_screening_job(open_records: Callable[[], Database], result: ScreeningRe
     def job(_should_cancel, _report) -> ScreeningRecord:
         records = open_records()
         known = records.ensure_child(child["id"], child.get("name"), child.get("date_of_birth"), child.get("sex"))
-        if child.get("notes") and not known.notes:
-            records.update_child(known.id, notes=child["notes"])
+        # What the screener typed now wins over what was recorded (a corrected name or date of
+        # birth); details left empty keep the recorded ones.
+        typed = {key: child.get(key) for key in ("name", "date_of_birth", "sex", "notes") if child.get(key)}
+        changed = {key: value for key, value in typed.items() if str(getattr(known, key) or "") != str(value)}
+        if changed:
+            known = records.update_child(known.id, **changed)
         return records.record_screening(result, known.id, session_id=session_id, video_path=video,
                                         report_path=report_path, overlay_path=overlay_path, operator=operator,
                                         screened_at=screened_at)  # fmt: skip
