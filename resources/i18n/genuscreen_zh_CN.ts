@@ -106,7 +106,7 @@
         <translation>拍摄空场景</translation>
     </message>
     <message>
-        <source>Keep a picture of the scene without anybody in it: it helps to find the child's outline accurately</source>
+        <source>Keep a picture of the scene without anybody in it: it helps to find the child&apos;s outline accurately</source>
         <translation>保存一张无人时的场景画面，有助于准确识别儿童的轮廓</translation>
     </message>
     <message>
@@ -272,7 +272,7 @@
         <translation>导入名单…</translation>
     </message>
     <message>
-        <source>Start a class session from a CSV file with each child's ID, name, date of birth and sex</source>
+        <source>Start a class session from a CSV file with each child&apos;s ID, name, date of birth and sex</source>
         <translation>从包含每名儿童编号、姓名、出生日期和性别的 CSV 文件开始一次班级筛查</translation>
     </message>
     <message>
@@ -312,7 +312,7 @@
         <translation>当前筛查</translation>
     </message>
     <message>
-        <source>Record the child's walk or open a clip of it, then press Analyse: the result is saved to this class session. Then press Next child. Double-click a child in the list to screen that child now.</source>
+        <source>Record the child&apos;s walk or open a clip of it, then press Analyse: the result is saved to this class session. Then press Next child. Double-click a child in the list to screen that child now.</source>
         <translation>录制该儿童的行走，或打开其行走视频，然后点击“分析”：结果会保存到本次班级筛查中。之后点击“下一名儿童”。双击名单中的儿童可立即筛查该儿童。</translation>
     </message>
     <message>
@@ -320,7 +320,7 @@
         <translation>录制</translation>
     </message>
     <message>
-        <source>Go to the Capture page to record this child's walk</source>
+        <source>Go to the Capture page to record this child&apos;s walk</source>
         <translation>前往“拍摄”页面录制该儿童的行走</translation>
     </message>
     <message>
@@ -328,7 +328,7 @@
         <translation>打开视频…</translation>
     </message>
     <message>
-        <source>Open a video of this child's walk</source>
+        <source>Open a video of this child&apos;s walk</source>
         <translation>打开该儿童行走的视频</translation>
     </message>
     <message>
@@ -675,7 +675,7 @@
         <translation>保存到记录(&amp;S)</translation>
     </message>
     <message>
-        <source>Keep the result in the records with the child's details (Ctrl+S)</source>
+        <source>Keep the result in the records with the child&apos;s details (Ctrl+S)</source>
         <translation>将结果连同儿童信息保存到记录中（Ctrl+S）</translation>
     </message>
     <message>
@@ -719,7 +719,7 @@
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <source>Screen the open clip with the child's details (Ctrl+R)</source>
+        <source>Screen the open clip with the child&apos;s details (Ctrl+R)</source>
         <translation>结合儿童信息筛查当前视频（Ctrl+R）</translation>
     </message>
     <message>
@@ -827,7 +827,7 @@
         <translation>就绪。</translation>
     </message>
     <message>
-        <source>Clip opened. Enter the child's details and press Analyse.</source>
+        <source>Clip opened. Enter the child&apos;s details and press Analyse.</source>
         <translation>视频已打开。请填写儿童信息，然后点击“分析”。</translation>
     </message>
     <message>
@@ -915,11 +915,11 @@
         <translation>导出失败</translation>
     </message>
     <message>
-        <source>Child's ID</source>
+        <source>Child&apos;s ID</source>
         <translation>儿童编号</translation>
     </message>
     <message>
-        <source>The records keep screenings by the child's ID (for example the school's number). Enter it to save this screening:</source>
+        <source>The records keep screenings by the child&apos;s ID (for example the school&apos;s number). Enter it to save this screening:</source>
         <translation>记录按儿童编号（例如学校的学号）保存筛查。请输入编号以保存本次筛查：</translation>
     </message>
     <message>
@@ -939,7 +939,7 @@
         <translation>无法打开此筛查</translation>
     </message>
     <message>
-        <source>The recording {name} is not available (moved, renamed or changed since the screening). The stored result, timeline and attention maps are shown over the child's silhouettes.</source>
+        <source>The recording {name} is not available (moved, renamed or changed since the screening). The stored result, timeline and attention maps are shown over the child&apos;s silhouettes.</source>
         <translation>录像 {name} 不可用（筛查后已被移动、重命名或修改）。以下在儿童剪影上显示已保存的结果、时间轴和注意力图。</translation>
     </message>
     <message>
@@ -989,7 +989,7 @@
 <context>
     <name>RecordStatus</name>
     <message>
-        <source>Not saved in the records yet. Enter the child's ID and press Save to records.</source>
+        <source>Not saved in the records yet. Enter the child&apos;s ID and press Save to records.</source>
         <translation>尚未保存到记录。请填写儿童编号，然后点击“保存到记录”。</translation>
     </message>
     <message>
@@ -1013,7 +1013,7 @@
         <translation>保存到记录</translation>
     </message>
     <message>
-        <source>Keep this screening in the records with the child's details (Ctrl+S)</source>
+        <source>Keep this screening in the records with the child&apos;s details (Ctrl+S)</source>
         <translation>将本次筛查连同儿童信息保存到记录中（Ctrl+S）</translation>
     </message>
 </context>
@@ -1035,7 +1035,7 @@
         <translation>正在分析……结果将显示在这里。</translation>
     </message>
     <message>
-        <source>No result yet. Open a clip, enter the child's details and press Analyse.</source>
+        <source>No result yet. Open a clip, enter the child&apos;s details and press Analyse.</source>
         <translation>尚无结果。请打开视频，填写儿童信息，然后点击“分析”。</translation>
     </message>
     <message>
@@ -1114,7 +1114,7 @@
         <translation>不透明度</translation>
     </message>
     <message>
-        <source>Colours are relative to this clip's strongest attention.</source>
+        <source>Colours are relative to this clip&apos;s strongest attention.</source>
         <translation>颜色以本段视频中最强的注意力为基准。</translation>
     </message>
     <message>
@@ -1255,7 +1255,7 @@
         <translation>注意力叠加图颜色：</translation>
     </message>
     <message>
-        <source>Screener's name:</source>
+        <source>Screener&apos;s name:</source>
         <translation>筛查人员姓名：</translation>
     </message>
     <message>
@@ -1419,6 +1419,46 @@
     <message>
         <source>The clip is too dark. Turn on more light or move to a brighter room, avoid backlight, and record again.</source>
         <translation>视频太暗。请增加照明或换到更明亮的房间，避免逆光，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>Video file not found: {name}. Check the path and try again.</source>
+        <translation>找不到视频文件：{name}。请检查路径后重试。</translation>
+    </message>
+    <message>
+        <source>{name} is a folder, not a video file. Choose a video file inside it.</source>
+        <translation>{name} 是一个文件夹，不是视频文件。请选择其中的视频文件。</translation>
+    </message>
+    <message>
+        <source>Cannot read {name}: permission denied. Copy the file somewhere you can read, or fix its permissions.</source>
+        <translation>无法读取 {name}：没有访问权限。请将文件复制到您有权读取的位置，或修改其权限。</translation>
+    </message>
+    <message>
+        <source>{name} is empty (0 bytes). Record or copy the clip again.</source>
+        <translation>{name} 是空文件（0 字节）。请重新录制或复制该视频。</translation>
+    </message>
+    <message>
+        <source>{name} is a still picture, not a video. Choose a video of the child walking.</source>
+        <translation>{name} 是一张静态图片，不是视频。请选择儿童行走的视频。</translation>
+    </message>
+    <message>
+        <source>{name} is not a video (it holds text). Choose a video file.</source>
+        <translation>{name} 不是视频（其中是文本）。请选择视频文件。</translation>
+    </message>
+    <message>
+        <source>{name} could not be opened as a video. It may be damaged or not a video. Re-export or record it again.</source>
+        <translation>无法将 {name} 作为视频打开。文件可能已损坏或不是视频。请重新导出或重新录制。</translation>
+    </message>
+    <message>
+        <source>{name} holds no more than one frame: it is a still, not a walk. Record the child walking toward the camera for 4-6 seconds.</source>
+        <translation>{name} 最多只有一帧：这是静止画面，不是行走视频。请录制儿童朝镜头行走 4–6 秒的视频。</translation>
+    </message>
+    <message>
+        <source>{name} contains no decodable frames. The file may be truncated or damaged; record or copy it again.</source>
+        <translation>{name} 中没有可解码的画面。文件可能不完整或已损坏；请重新录制或复制。</translation>
+    </message>
+    <message>
+        <source>{name} is only {width}x{height} pixels: too small to see a child walking. Record at 640x480 or more.</source>
+        <translation>{name} 只有 {width}x{height} 像素，太小，无法看清儿童行走。请以 640x480 或更高分辨率录制。</translation>
     </message>
 </context>
 </TS>

@@ -147,6 +147,18 @@ def test_an_unreadable_file_shows_a_clear_message(qtbot, window, message_boxes, 
     assert window.review.stack.currentWidget() is window.review.placeholder
 
 
+def test_an_unreadable_file_is_explained_in_chinese(qtbot, window, message_boxes, tmp_path) -> None:
+    from genuscreen.gui.app import translations
+
+    empty = tmp_path / "走路.mp4"
+    empty.write_bytes(b"")
+    assert translations().apply("zh_CN") == "zh_CN"
+    window.open_clip(empty)
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=10_000)
+    _kind, _title, text = message_boxes.pop()
+    assert "走路.mp4 是空文件（0 字节）" in text and "empty" not in text
+
+
 def test_a_clip_that_fails_the_quality_gate_lists_the_reasons(qtbot, window, sample_result) -> None:
     problems = [{"code": "too_few_steps", "message": "Only 2 steps were seen; at least 4 are needed.", "value": 2},
                 {"code": "too_dark", "message": "The clip is too dark (brightness 20 of 255).", "value": 20}]  # fmt: skip

@@ -62,12 +62,12 @@ from genuscreen.gui.records import Records, RecordsUnavailable
 from genuscreen.gui.result_panel import ResultPanel
 from genuscreen.gui.review import ReviewPage
 from genuscreen.gui.settings import COLORMAPS, DEVICES, SettingsDialog, device_name, load_preferences, save_preferences
-from genuscreen.gui.wording import stage_words
+from genuscreen.gui.wording import stage_words, video_error_words
 from genuscreen.gui.worker import Task, TaskGroup
 from genuscreen.inference.result import ScreeningResult
 from genuscreen.model.weights import WeightsError
 from genuscreen.storage import ScreeningRecord
-from genuscreen.video.errors import VideoError
+from genuscreen.video.errors import VideoError, VideoOpenError
 
 VIDEO_PATTERNS = "*.mp4 *.mov *.avi *.mkv *.m4v *.webm *.mts"
 
@@ -86,6 +86,8 @@ def cuda_card() -> str | None:
 
 def user_message(error: BaseException) -> str:
     """The message of an error for the user: our errors say what to do; others are named."""
+    if isinstance(error, VideoOpenError):
+        return video_error_words(error)
     if isinstance(error, (VideoError, WeightsError, ValueError, OSError, RecordsUnavailable)):
         return str(error)
     return f"{type(error).__name__}: {error}"

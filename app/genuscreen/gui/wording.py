@@ -134,3 +134,30 @@ def problem_words(problem: dict) -> str:
                        "record again."),
     }  # fmt: skip
     return words.get(problem.get("code", ""), problem.get("message", ""))
+
+
+def video_error_words(error) -> str:
+    """A file that cannot be read, in the user's language (the video layer's English sentence
+    when the case has no code, or in English)."""
+    code, facts = getattr(error, "code", None), getattr(error, "facts", {}) or {}
+    if is_english() or code is None:
+        return str(error)
+    words = {  # one literal per string: the translation tools do not join adjacent literals
+        "not_found": QCoreApplication.translate("Wording", "Video file not found: {name}. Check the path and try again."),
+        "folder": QCoreApplication.translate("Wording", "{name} is a folder, not a video file. Choose a video file inside it."),
+        "permission": QCoreApplication.translate("Wording", "Cannot read {name}: permission denied. Copy the file somewhere you can read, or fix its permissions."),
+        "empty": QCoreApplication.translate("Wording", "{name} is empty (0 bytes). Record or copy the clip again."),
+        "still_picture": QCoreApplication.translate("Wording", "{name} is a still picture, not a video. Choose a video of the child walking."),
+        "text": QCoreApplication.translate("Wording", "{name} is not a video (it holds text). Choose a video file."),
+        "not_video": QCoreApplication.translate("Wording", "{name} could not be opened as a video. It may be damaged or not a video. Re-export or record it again."),
+        "one_frame": QCoreApplication.translate("Wording", "{name} holds no more than one frame: it is a still, not a walk. Record the child walking toward the camera for 4-6 seconds."),
+        "no_frames": QCoreApplication.translate("Wording", "{name} contains no decodable frames. The file may be truncated or damaged; record or copy it again."),
+        "too_small": QCoreApplication.translate("Wording", "{name} is only {width}x{height} pixels: too small to see a child walking. Record at 640x480 or more."),
+    }  # fmt: skip
+    text = words.get(code)
+    if text is None:
+        return str(error)
+    try:
+        return text.format(**facts)
+    except (KeyError, IndexError):  # a translation that lost a placeholder: the original says it all
+        return str(error)

@@ -8,7 +8,14 @@ class VideoError(Exception):
 
 
 class VideoOpenError(VideoError):
-    """The file is missing, unreadable, empty or not a video."""
+    """The file is missing, unreadable, empty or not a video. ``code`` names the case (stable,
+    so an interface can word it in the user's language) and ``facts`` the values in the message
+    (``name``: the file)."""
+
+    def __init__(self, message: str, code: str | None = None, **facts):
+        super().__init__(message)
+        self.code = code
+        self.facts = facts
 
 
 class CameraError(VideoError):

@@ -128,32 +128,38 @@ class FileSource:
     def _check_path(self) -> None:
         p = self.path
         if not p.exists():
-            raise VideoOpenError(f"Video file not found: {p}. Check the path and try again.")
+            raise VideoOpenError(f"Video file not found: {p}. Check the path and try again.", "not_found",
+                                 name=p.name)
         if p.is_dir():
-            raise VideoOpenError(f"{p} is a folder, not a video file. Choose a video file inside it.")
+            raise VideoOpenError(f"{p} is a folder, not a video file. Choose a video file inside it.", "folder",
+                                 name=p.name)
         if not os.access(p, os.R_OK):
             raise VideoOpenError(
-                f"Cannot read {p}: permission denied. Copy the file somewhere you can read, or fix its permissions."
+                f"Cannot read {p}: permission denied. Copy the file somewhere you can read, or fix its permissions.",
+                "permission", name=p.name,
             )
         if p.stat().st_size == 0:
-            raise VideoOpenError(f"{p.name} is empty (0 bytes). Record or copy the clip again.")
+            raise VideoOpenError(f"{p.name} is empty (0 bytes). Record or copy the clip again.", "empty", name=p.name)
 
     def _open(self) -> cv2.VideoCapture:
         still = _still_image_kind(self.path)
         if still:
             raise VideoOpenError(
-                f"{self.path.name} is a still picture ({still}), not a video. Choose a video of the child walking."
+                f"{self.path.name} is a still picture ({still}), not a video. Choose a video of the child walking.",
+                "still_picture", name=self.path.name,
             )
         capture = cv2.VideoCapture(str(self.path), cv2.CAP_FFMPEG)
         codec = int(capture.get(cv2.CAP_PROP_FOURCC) or 0).to_bytes(4, "little", signed=False) if capture.isOpened() else b""
         if codec in _NOT_VIDEO_CODECS:
             capture.release()
-            raise VideoOpenError(f"{self.path.name} is not a video (it holds text). Choose a video file.")
+            raise VideoOpenError(f"{self.path.name} is not a video (it holds text). Choose a video file.", "text",
+                                 name=self.path.name)
         if not capture.isOpened():
             capture.release()
             raise VideoOpenError(
                 f"{self.path.name} could not be opened as a video. It may be damaged or not a video "
-                "(supported: files FFmpeg reads, such as MP4, MOV, AVI, MKV). Re-export or record it again."
+                "(supported: files FFmpeg reads, such as MP4, MOV, AVI, MKV). Re-export or record it again.",
+                "not_video", name=self.path.name,
             )
         # We rotate ourselves so the rotation is known and applied exactly once.
         capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0)
@@ -173,7 +179,8 @@ class FileSource:
             rotation = 0
         if raw_w <= 0 or raw_h <= 0:
             raise VideoOpenError(
-                f"{self.path.name} has no readable picture (size {raw_w}x{raw_h}). It may not be a video file."
+                f"{self.path.name} has no readable picture (size {raw_w}x{raw_h}). It may not be a video file.",
+                "not_video", name=self.path.name,
             )
         width, height = (raw_h, raw_w) if rotation in (90, 270) else (raw_w, raw_h)
         return VideoInfo(str(self.path), width, height, fps, max(count, 0), rotation)
@@ -216,12 +223,14 @@ class FileSource:
         if index == 0 and self._info.frame_count <= 1:
             raise VideoOpenError(
                 f"{self.path.name} holds no more than one frame: it is a still, not a walk. "
-                "Record the child walking toward the camera for 4-6 seconds."
+                "Record the child walking toward the camera for 4-6 seconds.",
+                "one_frame", name=self.path.name,
             )
         if index == 0:
             raise VideoOpenError(
                 f"{self.path.name} contains no decodable frames. The file may be truncated or damaged; "
-                "record or copy it again."
+                "record or copy it again.",
+                "no_frames", name=self.path.name,
             )
 
     def close(self) -> None:

@@ -252,7 +252,8 @@ def _extract(
     if min(info.width, info.height) < MIN_FRAME_SIDE:
         raise VideoOpenError(
             f"{src.path.name} is only {info.width}x{info.height} pixels: too small to see a child walking. "
-            "Record at 640x480 or more."
+            "Record at 640x480 or more.",
+            "too_small", name=src.path.name, width=info.width, height=info.height,
         )
     # An integer reduction keeps INTER_AREA on its fast path (a 720p frame: 0.3 ms instead of 2 ms).
     scale = 1.0 / max(1, round(max(info.width, info.height) / params.working_size))
