@@ -1460,5 +1460,45 @@
         <source>{name} is only {width}x{height} pixels: too small to see a child walking. Record at 640x480 or more.</source>
         <translation>{name} 只有 {width}x{height} 像素，太小，无法看清儿童行走。请以 640x480 或更高分辨率录制。</translation>
     </message>
+    <message>
+        <source>has {fields} fields, the header has {header}</source>
+        <translation>有 {fields} 列，表头有 {header} 列</translation>
+    </message>
+    <message>
+        <source>the ID is empty</source>
+        <translation>编号为空</translation>
+    </message>
+    <message>
+        <source>ID {id} is already used on line {first_line}</source>
+        <translation>编号 {id} 已在第 {first_line} 行使用</translation>
+    </message>
+    <message>
+        <source>the name is empty</source>
+        <translation>姓名为空</translation>
+    </message>
+    <message>
+        <source>the date of birth is empty</source>
+        <translation>出生日期为空</translation>
+    </message>
+    <message>
+        <source>date of birth {text} is not a real date (write it as YYYY-MM-DD)</source>
+        <translation>出生日期 {text} 不是有效日期（请写成 YYYY-MM-DD）</translation>
+    </message>
+    <message>
+        <source>date of birth {date} is in the future</source>
+        <translation>出生日期 {date} 晚于今天</translation>
+    </message>
+    <message>
+        <source>age {age} years (born {date}) is outside {low}-{high} years</source>
+        <translation>年龄 {age} 岁（出生于 {date}）不在 {low}–{high} 岁范围内</translation>
+    </message>
+    <message>
+        <source>sex {text} is not F or M (also accepted: female/male, girl/boy, 女/男)</source>
+        <translation>性别 {text} 不是 F 或 M（也可写 female/male、girl/boy、女/男）</translation>
+    </message>
+    <message>
+        <source>the roster has a header but no children</source>
+        <translation>名单只有表头，没有儿童</translation>
+    </message>
 </context>
 </TS>

@@ -311,6 +311,19 @@ def test_a_roster_with_a_bad_line_names_it_and_imports_nothing(qtbot, window, tm
     assert window.class_session.session is None
 
 
+def test_roster_problems_are_worded_in_chinese(qtbot, window, tmp_path) -> None:
+    from genuscreen.gui.app import translations
+
+    roster = write_roster(tmp_path / "3B.csv", ["3B-01,Li Wei,2016-03-08,F", "3B-01,,2016-02-30,X"])
+    assert translations().apply("zh_CN") == "zh_CN"
+    window.session_action.trigger()
+    dialog = window.class_session.open_roster(roster)
+    [line] = dialog.error_lines()
+    assert "编号 3B-01 已在第 2 行使用" in line and "姓名为空" in line and "2016-02-30 不是有效日期" in line
+    assert "性别 X 不是 F 或 M" in line and "is empty" not in line
+    dialog.reject()
+
+
 def test_a_class_session_goes_child_by_child(qtbot, window, fast_analysis, tmp_path, data_dir) -> None:
     born = (date.today() - timedelta(days=int(8.5 * 365))).isoformat()
     roster = write_roster(tmp_path / "3B.csv", [f"3B-01,Li Wei,{born},F", f"3B-02,Wang Fang,{born},F",

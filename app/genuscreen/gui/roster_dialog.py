@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from genuscreen.gui.wording import roster_line_words
 from genuscreen.storage import Roster
 
 
@@ -56,7 +57,8 @@ class RosterDialog(QDialog):
             self.heading.setText(self.tr("<b>{file}</b> has lines that need fixing. Nothing was imported.").format(
                 file=name))  # fmt: skip
             for error in roster.errors:
-                self.errors.addItem(self.tr("Line {line}: {message}").format(line=error.line, message=error.message))
+                self.errors.addItem(self.tr("Line {line}: {message}").format(line=error.line,
+                                                                              message=roster_line_words(error)))
             layout.addWidget(self.errors, 1)
             advice = QLabel(self.tr("Fix these lines in the file (for example in your spreadsheet, then save it as "
                                     "CSV) and import it again. The header is line 1."))  # fmt: skip

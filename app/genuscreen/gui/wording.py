@@ -161,3 +161,29 @@ def video_error_words(error) -> str:
         return text.format(**facts)
     except (KeyError, IndexError):  # a translation that lost a placeholder: the original says it all
         return str(error)
+
+
+def roster_line_words(error) -> str:
+    """A roster line's problems in the user's language (``storage.roster.RosterLineError``)."""
+    if is_english() or not getattr(error, "problems", ()):
+        return error.message
+    words = {  # one literal per string: the translation tools do not join adjacent literals
+        "field_count": QCoreApplication.translate("Wording", "has {fields} fields, the header has {header}"),
+        "id_empty": QCoreApplication.translate("Wording", "the ID is empty"),
+        "id_repeated": QCoreApplication.translate("Wording", "ID {id} is already used on line {first_line}"),
+        "name_empty": QCoreApplication.translate("Wording", "the name is empty"),
+        "birth_empty": QCoreApplication.translate("Wording", "the date of birth is empty"),
+        "birth_not_a_date": QCoreApplication.translate("Wording", "date of birth {text} is not a real date (write it as YYYY-MM-DD)"),
+        "birth_in_future": QCoreApplication.translate("Wording", "date of birth {date} is in the future"),
+        "age_out_of_range": QCoreApplication.translate("Wording", "age {age} years (born {date}) is outside {low}-{high} years"),
+        "sex_unknown": QCoreApplication.translate("Wording", "sex {text} is not F or M (also accepted: female/male, girl/boy, 女/男)"),
+        "no_children": QCoreApplication.translate("Wording", "the roster has a header but no children"),
+    }  # fmt: skip
+    parts = []
+    for code, facts in error.problems:
+        text = words.get(code)
+        try:
+            parts.append(text.format(**facts) if text else error.message)
+        except (KeyError, IndexError):
+            return error.message
+    return "\n".join(parts)  # one problem a line: no separator to translate

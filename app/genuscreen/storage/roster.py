@@ -67,7 +67,9 @@ class RosterRow:
 @dataclass(frozen=True)
 class RosterLineError:
     line: int
-    message: str
+    message: str  # the line's problems in English, joined with "; "
+    # (code, facts) of each problem, so an interface can word them in its language.
+    problems: tuple[tuple[str, dict], ...] = ()
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -101,6 +103,11 @@ def _column_map(header: list[str]) -> tuple[dict[str, int], list[str]]:
             if key in spellings and field_name not in found:
                 found[field_name] = index
     return found, [f for f in _REQUIRED if f not in found]
+
+
+def _line_error(line: int, problems: list[tuple[str, dict, str]]) -> RosterLineError:
+    return RosterLineError(line, "; ".join(words for _code, _facts, words in problems),
+                           tuple((code, facts) for code, facts, _words in problems))  # fmt: skip
 
 
 def parse_date(text: str) -> date | None:
@@ -197,43 +204,51 @@ def read_roster(path: str | os.PathLike, on: date | None = None) -> Roster:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        problems: list[str] = []
+        problems: list[tuple[str, dict, str]] = []  # code, facts, English words
         if len(cells) <= max(columns.values()):
-            problems.append(f"has {len(cells)} fields, the header has {len(header)}")
-            roster.errors.append(RosterLineError(line, "; ".join(problems)))
+            problems.append(("field_count", {"fields": len(cells), "header": len(header)},
+                             f"has {len(cells)} fields, the header has {len(header)}"))  # fmt: skip
+            roster.errors.append(_line_error(line, problems))
             continue
         external_id = cells[columns["external_id"]].strip()
         name = cells[columns["name"]].strip()
         birth_text = cells[columns["date_of_birth"]].strip()
         sex_text = cells[columns["sex"]].strip()
         if not external_id:
-            problems.append("the ID is empty")
+            problems.append(("id_empty", {}, "the ID is empty"))
         elif external_id in first_line_of:
-            problems.append(f"ID {external_id!r} is already used on line {first_line_of[external_id]}")
+            first = first_line_of[external_id]
+            problems.append(("id_repeated", {"id": external_id, "first_line": first},
+                             f"ID {external_id!r} is already used on line {first}"))  # fmt: skip
         if not name:
-            problems.append("the name is empty")
+            problems.append(("name_empty", {}, "the name is empty"))
         birth = parse_date(birth_text) if birth_text else None
         if not birth_text:
-            problems.append("the date of birth is empty")
+            problems.append(("birth_empty", {}, "the date of birth is empty"))
         elif birth is None:
-            problems.append(f"date of birth {birth_text!r} is not a real date (write it as YYYY-MM-DD)")
+            problems.append(("birth_not_a_date", {"text": birth_text},
+                             f"date of birth {birth_text!r} is not a real date (write it as YYYY-MM-DD)"))  # fmt: skip
         elif birth > on:
-            problems.append(f"date of birth {birth.isoformat()} is in the future")
+            problems.append(("birth_in_future", {"date": birth.isoformat()},
+                             f"date of birth {birth.isoformat()} is in the future"))  # fmt: skip
         else:
             age = age_years(birth, on)
             if not lo_age <= age <= hi_age:
-                problems.append(f"age {age:.1f} years (born {birth.isoformat()}) is outside {lo_age:.0f}-{hi_age:.0f} years")
+                facts = {"age": f"{age:.1f}", "date": birth.isoformat(), "low": f"{lo_age:.0f}", "high": f"{hi_age:.0f}"}
+                problems.append(("age_out_of_range", facts,
+                                 f"age {age:.1f} years (born {birth.isoformat()}) is outside {lo_age:.0f}-{hi_age:.0f} years"))  # fmt: skip
         sex = None
         try:
             sex = parse_sex(sex_text)
         except ValueError:
-            problems.append(f"sex {sex_text!r} is not F or M (also accepted: female/male, girl/boy, 女/男)")
+            problems.append(("sex_unknown", {"text": sex_text},
+                             f"sex {sex_text!r} is not F or M (also accepted: female/male, girl/boy, 女/男)"))  # fmt: skip
         if external_id and external_id not in first_line_of:
             first_line_of[external_id] = line
         if problems:
-            roster.errors.append(RosterLineError(line, "; ".join(problems)))
+            roster.errors.append(_line_error(line, problems))
         else:
             roster.rows.append(RosterRow(line, external_id, name, birth, sex))
     if not roster.rows and not roster.errors:
-        roster.errors.append(RosterLineError(header_line, "the roster has a header but no children"))
+        roster.errors.append(_line_error(header_line, [("no_children", {}, "the roster has a header but no children")]))
     return roster
