@@ -142,7 +142,7 @@ def video_error_words(error) -> str:
     code, facts = getattr(error, "code", None), getattr(error, "facts", {}) or {}
     if is_english() or code is None:
         return str(error)
-    words = {  # one literal per string: the translation tools do not join adjacent literals
+    words = {  # QCoreApplication.translate in full: the translation tools look for that call, not an alias
         "not_found": QCoreApplication.translate("Wording", "Video file not found: {name}. Check the path and try again."),
         "folder": QCoreApplication.translate("Wording", "{name} is a folder, not a video file. Choose a video file inside it."),
         "permission": QCoreApplication.translate("Wording", "Cannot read {name}: permission denied. Copy the file somewhere you can read, or fix its permissions."),
@@ -167,7 +167,7 @@ def roster_line_words(error) -> str:
     """A roster line's problems in the user's language (``storage.roster.RosterLineError``)."""
     if is_english() or not getattr(error, "problems", ()):
         return error.message
-    words = {  # one literal per string: the translation tools do not join adjacent literals
+    words = {  # QCoreApplication.translate in full: the translation tools look for that call, not an alias
         "field_count": QCoreApplication.translate("Wording", "has {fields} fields, the header has {header}"),
         "id_empty": QCoreApplication.translate("Wording", "the ID is empty"),
         "id_repeated": QCoreApplication.translate("Wording", "ID {id} is already used on line {first_line}"),
