@@ -21,7 +21,7 @@ from genuscreen.synth import (
     render,
     write_video,
 )
-from genuscreen.synth.walk import _Camera
+from genuscreen.synth.walk import Prop, _Camera
 
 # Small frames keep the whole module well under a few seconds.
 SMALL = {"width": 320, "height": 240}
@@ -627,3 +627,44 @@ def test_pelvis_tilts_and_turns_in_gait_but_not_standing():
     pts = body.pose(30.0)[0]  # long after the walk: standing
     assert pts[_IDX["hip_l"]][2] == pytest.approx(pts[_IDX["hip_r"]][2])
     assert pts[_IDX["hip_l"]][0] == pytest.approx(pts[_IDX["hip_r"]][0])
+
+
+def test_sitting_people_stay_put_with_bent_legs():
+    # Seated, the person's box is shorter than standing: on a seat of knee height by the
+    # thigh's length less the feet put forward, on the floor by more.
+    for path, shorter in (("sit", 0.9), ("sit_floor", 0.75)):
+        person = Walker(path=path, height_m=1.3, age_y=8.0, start_distance_m=4.0, heading_deg=60.0, speed_m_s=0.0)
+        assert heel_strikes(person, 5.0) == []
+        frames = _frames(Scene(**SMALL, fps=5, duration_s=1.0, walkers=(person,)))
+        assert frames[0].boxes[0] == frames[-1].boxes[0]  # no steps, no travel
+        joints = frames[0].joints[0]
+        # Knees bent: the knee is nearer the hip's height than the ankle's (image y grows down).
+        hip_y = 0.5 * (joints["hip_l"][1] + joints["hip_r"][1])
+        ankle_y = 0.5 * (joints["ankle_l"][1] + joints["ankle_r"][1])
+        knee_y = 0.5 * (joints["knee_l"][1] + joints["knee_r"][1])
+        assert knee_y - hip_y < 0.5 * (ankle_y - hip_y)
+        x0, y0, x1, y1 = frames[0].boxes[0]
+        standing = _frames(Scene(**SMALL, fps=5, duration_s=0.2, walkers=(Walker(
+            path="still", height_m=1.3, age_y=8.0, start_distance_m=4.0),)))[0].boxes[0]  # fmt: skip
+        assert (y1 - y0) < shorter * (standing[3] - standing[1])
+    with pytest.raises(ValueError, match="heading_deg"):
+        Walker(path="still", heading_deg=60.0)
+
+
+def test_props_are_drawn_with_the_room_and_people_leave_at_their_exit():
+    bench = Prop(-0.8, 0.8, 0.0, 0.45, 3.0, 3.4, (40, 40, 200))
+    base = Scene(**SMALL, fps=10, duration_s=1.0, walkers=(Walker(), Walker(path="across", lateral_offset_m=-1.0,
+                 start_distance_m=7.0)), seed=3)  # fmt: skip
+    with_bench = Scene(**{**base.__dict__, "props": (bench,), "exit_times_s": (None, 0.5)})
+    plain, benched = _frames(base), _frames(with_bench)
+    # The bench is part of the room (the background changes where it stands), the walker the same.
+    assert np.array_equal(plain[0].masks[0], benched[0].masks[0])
+    assert not np.array_equal(plain[0].image, benched[0].image)
+    # The crossing person is there until 0.5 s and gone from then on.
+    assert all(f.boxes[1] is not None for f in benched[:5])
+    assert all(f.boxes[1] is None and f.joints[1] is None for f in benched[5:])
+    assert all(f.boxes[1] is not None for f in plain)
+    with pytest.raises(ValueError, match="exit_times_s"):
+        Scene(walkers=(Walker(),), exit_times_s=(None, 1.0))
+    with pytest.raises(ValueError, match="Prop"):
+        Prop(0.0, 1.0, 0.0, 0.5, 3.0, 2.0)

@@ -4,6 +4,10 @@ The package renders a person (by default a child) walking through a room in fron
 camera, with per-frame masks, boxes and joint positions, and the heel-strike times and knee angle
 that produced them. The video pipeline's tests and benchmark, and the product's small sample
 clip, are made with it. It needs only numpy and OpenCV.
+
+Data sets come in two tiers (``dataset.TIERS``): "clean" (still camera, one child) and "school"
+(``synth.school``: the same children filmed with a hand-held camera, bystanders, blur, flicker,
+low light and strong compression).
 """
 
 # Recorded in data caches and model cards: raise it whenever the same seed would draw a
@@ -13,6 +17,7 @@ GENERATOR_VERSION = "1"
 from genuscreen.synth.walk import (
     SKIN_TONES_BGR,
     LegGeometry,
+    Prop,
     RenderedFrame,
     Scene,
     Walker,
@@ -25,6 +30,7 @@ from genuscreen.synth.walk import (
     write_video,
 )
 from genuscreen.synth.dataset import (
+    TIERS,
     DatasetError,
     clip_seed,
     label_plan,
@@ -35,8 +41,14 @@ from genuscreen.synth.dataset import (
     silhouette_clips,
     write_dataset,
 )
+from genuscreen.synth.school import SchoolClip, render_school, sample_school_clip
 
 __all__ = [
+    "TIERS",
+    "Prop",
+    "SchoolClip",
+    "render_school",
+    "sample_school_clip",
     "GENERATOR_VERSION",
     "DatasetError",
     "RenderedFrame",

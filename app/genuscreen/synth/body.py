@@ -56,6 +56,11 @@ are hair style, sleeve length and socks), so a child looks and moves alike in ev
 Zero gives the textbook gait. Heel strikes are exact either way (``heel_strikes`` given the
 scene's seed and the walker's index).
 
+Other people. Besides walking toward the camera, a person can walk across or away, stand still,
+sit on a seat of knee height (``"sit"``: thighs level, shanks upright, hands on the thighs) or
+sit on the floor (``"sit_floor"``: knees drawn up, hands by the knees); the school tier of the
+data sets puts such people beside the walk as bystanders.
+
 Limits. ``tfa_deg`` is the angle of the joint-centre lines (as a frontal-plane projection angle
 from hip, knee and ankle centres would measure it), not the radiographic angle between the
 femoral and tibial shafts, which runs a few degrees more valgus; so for a given ``tfa_deg`` the
@@ -90,7 +95,18 @@ __all__ = [
     "valgum_severity",
 ]
 
-PATHS = ("toward", "across", "away", "still")
+PATHS = ("toward", "across", "away", "still", "sit", "sit_floor")
+# Paths on which the person stays where it is: no steps, no travel, a small standing sway.
+_STATIC_PATHS = ("still", "sit", "sit_floor")
+# Seated postures (bystanders of the school tier): sagittal thigh flexion, knee flexion and
+# ankle dorsiflexion (degrees; the foot is flat when thigh - knee + ankle = 0), hip abduction
+# (degrees, knees a little apart) and shoulder flexion (hands on the thighs or round the knees).
+# "sit": on a seat at knee height, thighs level, shanks upright. "sit_floor": on the floor,
+# knees drawn up, feet flat in front of the hips.
+_SEATED = {
+    "sit": (90.0, 90.0, 0.0, 5.0, 35.0),
+    "sit_floor": (145.0, 168.0, 23.0, 8.0, 25.0),
+}
 LEGWEAR = ("shorts", "leggings", "trousers", "bare", "skirt")
 SEXES = ("female", "male")
 
@@ -127,10 +143,13 @@ class Walker:
         height_m: Stature in metres (0.8-2.0 m). Without ``age_y``: child proportions (big
             head, legs ~47 % of stature) up to 1.4 m, blending to adult proportions at 1.65 m.
         path: ``"toward"`` (walks toward the camera, front visible), ``"across"`` (walks left to
-            right, side view), ``"away"`` (walks away, back visible) or ``"still"`` (stands
-            facing the camera with a small sway, knees together: the clinical standing pose).
-        start_distance_m: Distance from the camera along z at entry; for ``"across"`` and
-            ``"still"`` the constant distance.
+            right, side view), ``"away"`` (walks away, back visible), ``"still"`` (stands
+            facing the camera with a small sway, knees together: the clinical standing pose),
+            ``"sit"`` (sits on a seat at knee height, thighs level; the seat itself is the
+            scene's business, ``Scene.props``) or ``"sit_floor"`` (sits on the floor, knees
+            drawn up). A sitting person faces along ``heading_deg`` and does not step.
+        start_distance_m: Distance from the camera along z at entry; for ``"across"``,
+            ``"still"`` and the sitting paths the constant distance.
         end_distance_m: For ``"toward"``/``"away"``, the distance along z where the walk ends:
             the walker comes to a standstill within about half a step of it and stays standing.
             Unused otherwise.
@@ -159,10 +178,11 @@ class Walker:
             shoulder widths.
         bmi: Body mass index, kg/m^2 (10-40; children ~13 slim to ~28 obese). Limb and trunk
             girth scale with it.
-        heading_deg: Walking (for ``"still"``: facing) direction relative to straight toward
-            the camera (``"toward"``/``"still"``) or straight away (``"away"``); positive drifts
-            toward the camera's right (+x). For ``"across"``, positive turns away from the
-            camera. Small, e.g. within +-8 degrees.
+        heading_deg: Walking (for ``"still"`` and sitting: facing) direction relative to
+            straight toward the camera (``"toward"``/``"still"``/sitting) or straight away
+            (``"away"``); positive drifts toward the camera's right (+x). For ``"across"``,
+            positive turns away from the camera. Within +-45 degrees (+-90 sitting: someone on
+            a bench along a wall faces across the room); for walkers small, e.g. +-8.
         gait_variability: Step-to-step coefficient of variation of step time (0-0.2; 0.03 is
             typical of children); see the module docstring. Seeded by the scene seed and the
             walker's index in the scene.
@@ -202,8 +222,12 @@ class Walker:
             raise ValueError(f"Walker.age_y must be None or within 2-18 years, got {self.age_y}")
         if not 10.0 <= self.bmi <= 40.0:
             raise ValueError(f"Walker.bmi must be within 10-40 kg/m^2, got {self.bmi}")
-        if abs(self.heading_deg) > 45.0:
-            raise ValueError(f"Walker.heading_deg must be within +-45, got {self.heading_deg}")
+        max_heading = 90.0 if self.path in _SEATED else 45.0
+        if abs(self.heading_deg) > max_heading:
+            raise ValueError(
+                f"Walker.heading_deg must be within +-{max_heading:g} for a {self.path!r} walker, "
+                f"got {self.heading_deg}"
+            )
         if not 0.0 <= self.gait_variability <= 0.2:
             raise ValueError(
                 "Walker.gait_variability is the step-to-step coefficient of variation (0.03 is "
@@ -215,7 +239,7 @@ class Walker:
             raise ValueError("Walker.cadence_steps_per_min must be positive")
         if self.speed_m_s < 0:
             raise ValueError("Walker.speed_m_s must not be negative")
-        if self.path != "still" and self.speed_m_s <= 0:
+        if self.path not in _STATIC_PATHS and self.speed_m_s <= 0:
             raise ValueError(f"a {self.path!r} walker needs speed_m_s > 0")
         if self.start_distance_m <= 0.3:
             raise ValueError("Walker.start_distance_m must be more than 0.3 m from the camera")
@@ -683,7 +707,7 @@ class _Body:
         self.arm_abd = math.radians(float(np.clip(7.0 + 25.0 * (b.girth - 1.0), 4.0, 22.0)))
 
         self.stride = 120.0 / w.cadence_steps_per_min
-        variability = w.gait_variability if w.path != "still" else 0.0
+        variability = w.gait_variability if w.path not in _STATIC_PATHS else 0.0
         self.timeline = _Timeline(0.5 * self.stride, variability, (*key, 0x6A17))
         self._fwd, self._left = self.direction()
         self.basis = np.stack([self._fwd, self._left, np.array([0.0, 1.0, 0.0])])  # local -> world
@@ -1008,7 +1032,7 @@ class _Body:
         self.hip_gain, self.swing_lift, self.push = 1.0, 0.0, 0.0
         self._tabs: list[np.ndarray] = []
         self._cum = [0.0]
-        if self.w.path == "still":
+        if self.w.path in _STATIC_PATHS:
             self.step_len = 0.0
             self.nominal_tab = np.zeros(2)
             self.tab_scale = 1.0
@@ -1185,7 +1209,7 @@ class _Body:
         """Forward and left unit vectors in the world (x right, y up, z away from the camera)."""
         th = math.radians(self.w.heading_deg)
         path = self.w.path
-        if path in ("toward", "still"):
+        if path == "toward" or path in _STATIC_PATHS:
             fwd = np.array([math.sin(th), 0.0, -math.cos(th)])
         elif path == "away":
             fwd = np.array([math.sin(th), 0.0, math.cos(th)])
@@ -1243,7 +1267,7 @@ class _Body:
             return None
         tl = self.timeline
         # Travelled distance, phase and how far the pose has blended into standing.
-        if w.path == "still":
+        if w.path in _STATIC_PATHS:
             blend, travelled, phase, ph_g = 1.0, 0.0, _ENTRY_PHASE, _ENTRY_PHASE
         elif tau <= self.stop_tau:
             blend = 0.0
@@ -1278,6 +1302,7 @@ class _Body:
 
         legs = []
         arm = []
+        seated = _SEATED.get(w.path)
         for j, (u, sgn) in enumerate((((phase + 0.5) % 1.0, 1.0), (phase % 1.0, -1.0))):
             th, kn, an, hip_t = self._angles1(u, gain)
             # Frontal plane: the standing geometry, plus in gait a little hip abduction (knee
@@ -1290,9 +1315,13 @@ class _Body:
             add = self.add_stand - hip_abd + dv * self.split_t
             abd = self.abd_stand + hip_abd + dv * self.split_s
             ang = (th * mov, kn * mov, an * mov, sgn, add, abd)
+            if seated is not None:
+                ang = self._seated_leg(seated, sgn)
             legs.append((ang, self._leg(*ang)))
             # Arms swing against the same-side leg.
             arm.append(-0.5 * self.arm_amp * amp * gain * (hip_t - _HIP_MEAN) * mov + 2.0 * blend)
+            if seated is not None:
+                arm[-1] = seated[4]
 
         low = [legs[j][1][6] + hip_off[j][2] for j in (0, 1)]  # soles relative to the pelvis
         if blend == 0.0:
@@ -1376,6 +1405,13 @@ class _Body:
             pieces.append(self._pose_skirt(rot_pelvis, centre, kn_x, phase, mov))
         return np.concatenate(pieces), root, fwd, left
 
+    def _seated_leg(self, seated: tuple, sgn: float) -> tuple:
+        """``_leg`` arguments of a seated leg: the posture's sagittal angles, the standing
+        frontal geometry opened by the posture's hip abduction (knees a little apart)."""
+        thigh, knee, ankle, abduction, _ = seated
+        spread = math.radians(abduction)
+        return (thigh, knee, ankle, sgn, self.add_stand - spread, self.abd_stand + 0.5 * spread)
+
     def _pose_skirt(self, rot_pelvis, centre, knee_x, phase: float, mov: float) -> np.ndarray:
         """Skirt rings: the waist ring turns with the pelvis; the hem follows the knees (the
         forward knee pushes it forward) and lags the sway a little, so the skirt swings."""
@@ -1406,7 +1442,8 @@ def heel_strikes(
     leading leg so that its heel touches down exactly at the stride phase of heel strike, so the
     truth matches the pixels, not just the gait tables. Only strikes taken while the walker
     walks are listed: from its entry until, for "toward"/"away", it starts to slow down at the
-    end of the walk (the closing, blended step is not a strike), and none for "still". Strikes
+    end of the walk (the closing, blended step is not a strike), and none for "still" or a
+    sitting path. Strikes
     are listed whether or not the feet are in view: an "across" walker keeps striking after it
     has left the frame, so intersect with the frames whose box is not None when only visible
     strikes count.
@@ -1425,7 +1462,7 @@ def heel_strikes(
     Returns:
         The strikes at exact times (not snapped to frames).
     """
-    if walker.path == "still":
+    if walker.path in _STATIC_PATHS:
         return []
     body = _body_of(walker, scene_seed, walker_index)
     return [

@@ -9,7 +9,9 @@ Three layers, each usable on its own:
   placed so that the whole child stays in view, so the clips pass the product's quality gate.
 - Files: ``write_dataset`` renders clips in parallel processes to ``DIR/clips/<id>.mp4`` with
   ``DIR/labels.jsonl`` and ``DIR/labels.csv`` (and optionally exact masks, boxes and joints per
-  frame in ``DIR/masks/<id>.npz``). It is what ``genuscreen synth`` runs.
+  frame in ``DIR/masks/<id>.npz``). It is what ``genuscreen synth`` runs. ``tier="school"``
+  renders the same children with the conditions of school recordings (``synth.school``:
+  hand-held camera, bystanders, blur, flicker, low light, compression).
 - Training fast path: ``silhouette_clips`` skips the image and the video encode altogether. It
   renders exact masks only, normalises them with the very function inference uses
   (``video.walker.canonical_silhouette``) and cuts windows with the inference clip builder
@@ -52,6 +54,7 @@ from genuscreen.video.walker import ExtractionParams, PersonTrack, WalkerFrame, 
 __all__ = [
     "COLUMNS",
     "DatasetError",
+    "TIERS",
     "JOINT_NAMES",
     "clip_seed",
     "label_plan",
@@ -118,6 +121,9 @@ LEGWEAR_WEIGHTS = {
     "male": {"shorts": 0.36, "leggings": 0.10, "trousers": 0.32, "skirt": 0.0, "bare": 0.22},
 }
 BACKGROUND_WEIGHTS = {"room": 0.6, "corridor": 0.32, "plain": 0.08}
+# Recording conditions a data set is made in: "clean" (one child, still camera, the conditions
+# above) or "school" (the same children filmed as schools do, see synth.school).
+TIERS = ("clean", "school")
 SIZES = ((640, 480), (1280, 720), (1920, 1080))
 _SIZE_WEIGHTS = (0.3, 0.4, 0.3)
 FPS_CHOICES = (25.0, 30.0, 50.0, 60.0)
@@ -575,13 +581,13 @@ def clip_record(index: int, label: str, seed: int, scene: Scene, file: str = "")
     }
 
 
-def _csv_text(records: Sequence[dict]) -> str:
+def _csv_text(records: Sequence[dict], columns: Sequence[str] = COLUMNS) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for r in records:
-        # Lists (heel strike times) become one ';'-separated cell.
-        writer.writerow({k: ";".join(str(v) for v in r[k]) if isinstance(r[k], list) else r[k] for k in COLUMNS})
+        # Lists (heel strike times, bystander kinds) become one ';'-separated cell.
+        writer.writerow({k: ";".join(str(v) for v in r[k]) if isinstance(r[k], list) else r[k] for k in columns})
     return buf.getvalue()
 
 
@@ -606,6 +612,7 @@ class _Task:
     size: tuple[int, int] | None
     fps: float | None
     masks: bool
+    tier: str = "clean"
 
 
 class _GroundTruth:
@@ -627,7 +634,7 @@ class _GroundTruth:
             x0, y0, x1, y1 = box
             self.bits.append(np.packbits(frame.masks[0][y0:y1, x0:x1] > 0, axis=None))
 
-    def save(self, path: Path, scene: Scene) -> None:
+    def save(self, path: Path, scene: Scene, extra: dict | None = None) -> None:
         offsets = np.zeros(len(self.bits) + 1, np.int64)
         offsets[1:] = np.cumsum([len(b) for b in self.bits])
         arrays = {
@@ -638,6 +645,7 @@ class _GroundTruth:
             "mask_offsets": offsets,
             "frame_size": np.array([scene.width, scene.height], np.int32),
             "fps": np.array(scene.fps, np.float64),
+            **(extra or {}),
         }
         with open(path, "wb") as handle:  # a handle: np.savez would append ".npz" to the name
             np.savez_compressed(handle, **arrays)
@@ -651,7 +659,9 @@ def load_masks(path: str | os.PathLike) -> dict:
         in view), ``joints`` [T, J, 2] float32 image coordinates (NaN before entry),
         ``joint_names`` (J names), ``frame_size`` (width, height), ``fps`` and ``masks``: a list
         of T uint8 0/1 arrays cropped to each frame's box (None where there is no box). Paste
-        one back with ``full[y0:y1, x0:x1] = masks[t]``.
+        one back with ``full[y0:y1, x0:x1] = masks[t]``. A school-tier file also holds
+        ``camera`` [T, 3] float32: the camera's offset (dx, dy, pixels) and roll (degrees) in
+        each frame; everything else in it is already in the moved frames' coordinates.
     """
     with np.load(path, allow_pickle=False) as data:
         out = {k: data[k] for k in data.files}
@@ -681,25 +691,40 @@ def _encode(path: Path, frames: Iterable[np.ndarray], fps: float) -> int:
     return write_video(path, frames, fps)
 
 
+def _tier_clip(task: _Task) -> tuple[Scene, Iterator, dict, dict]:
+    """The scene, its frames, its extra label columns and its extra ground-truth arrays for
+    the task's tier (none for the clean tier, whose files stay as they always were)."""
+    if task.tier == "school":
+        # Imported here: the school tier builds on this module's sampling.
+        from genuscreen.synth import school
+
+        clip = school.sample_school_clip(task.seed, task.label, task.size, task.fps)
+        times = np.arange(clip.scene.n_frames) / clip.scene.fps
+        camera = np.stack(clip.conditions.camera.at(times), axis=1).astype(np.float32)
+        return clip.scene, school.render_school(clip), school.condition_record(clip), {"camera": camera}
+    _, scene = sample_clip(task.seed, task.label, task.size, task.fps)
+    return scene, render(scene), {}, {}
+
+
 def _render_task(task: _Task) -> dict:
     """Render, encode and label one clip (runs in a worker process; must stay top-level)."""
     out = Path(task.out)
     stem = clip_id(task.index)
-    _, scene = sample_clip(task.seed, task.label, task.size, task.fps)
+    scene, frames, conditions, truth_extra = _tier_clip(task)
     truth = _GroundTruth() if task.masks else None
     video_tmp = _tmp_path(out / "clips", stem, ".mp4")
     masks_tmp = _tmp_path(out / "masks", stem, ".npz")
     try:
 
         def images() -> Iterator[np.ndarray]:
-            for frame in render(scene):
+            for frame in frames:
                 if truth is not None:
                     truth.add(frame)
                 yield frame.image
 
         _encode(video_tmp, images(), scene.fps)
         if truth is not None:
-            truth.save(masks_tmp, scene)
+            truth.save(masks_tmp, scene, truth_extra)
             os.replace(masks_tmp, out / "masks" / f"{stem}.npz")
         # The video last: a clip file exists only when everything about it was written.
         os.replace(video_tmp, out / "clips" / f"{stem}.mp4")
@@ -707,7 +732,7 @@ def _render_task(task: _Task) -> dict:
         video_tmp.unlink(missing_ok=True)
         masks_tmp.unlink(missing_ok=True)
         raise
-    return clip_record(task.index, task.label, task.seed, scene, file=f"clips/{stem}.mp4")
+    return {**clip_record(task.index, task.label, task.seed, scene, file=f"clips/{stem}.mp4"), **conditions}
 
 
 def _sweep_temporaries(out: Path) -> None:
@@ -758,13 +783,15 @@ def write_dataset(
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
     start_method: str = "spawn",
+    tier: str = "clean",
 ) -> list[dict]:
     """Render a labelled data set of walking-child clips into a folder.
 
     Writes ``out/clips/<id>.mp4``, ``out/labels.jsonl`` and ``out/labels.csv`` (one row per clip,
-    columns ``COLUMNS``, in clip order) and with ``masks`` ``out/masks/<id>.npz`` (see
-    ``load_masks``). Each file is written under a temporary name and renamed when complete; the
-    label files are written last, so a folder with ``labels.jsonl`` is a finished data set.
+    columns ``COLUMNS``, in clip order; a school tier adds ``school.SCHOOL_COLUMNS``) and with
+    ``masks`` ``out/masks/<id>.npz`` (see ``load_masks``). Each file is written under a
+    temporary name and renamed when complete; the label files are written last, so a folder
+    with ``labels.jsonl`` is a finished data set.
     After a failure or an interruption no temporary files remain (finished clips stay).
 
     The result depends only on the arguments, not on ``workers``: clip i is drawn from
@@ -785,13 +812,16 @@ def write_dataset(
         start_method: Multiprocessing start method for ``workers > 1``: ``"spawn"`` (default;
             works the same on every platform; a script that calls this must do so under
             ``if __name__ == "__main__":``), ``"forkserver"`` or ``"fork"``.
+        tier: ``"clean"`` or ``"school"``: the same children (clip i is the same child in the
+            same room either way) with the conditions of school recordings added
+            (``synth.school``); the clean tier's files do not change with this option.
 
     Returns:
         The records, in clip order.
 
     Raises:
         DatasetError: ``out`` holds a data set and ``overwrite`` is off, or is not a folder.
-        ValueError: A bad count, size, frame rate or worker count.
+        ValueError: A bad count, size, frame rate, worker count or tier.
     """
     if n < 1 and borderline < 1:
         raise ValueError(f"need at least one clip, got n={n}, borderline={borderline}")
@@ -803,11 +833,13 @@ def write_dataset(
         raise ValueError(f"size must be (width, height) within 64-7680 pixels, got {size}")
     if fps is not None and not 1.0 <= fps <= 240.0:
         raise ValueError(f"fps must be within 1-240, got {fps}")
+    if tier not in TIERS:
+        raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {tier!r}")
     out = Path(out)
     _prepare_folder(out, overwrite, masks)
     plan = label_plan(n, seed, borderline=borderline, varus=varus)
     tasks = [
-        _Task(str(out), i, label, clip_seed(seed, i), tuple(size) if size else None, fps, masks)
+        _Task(str(out), i, label, clip_seed(seed, i), tuple(size) if size else None, fps, masks, tier)
         for i, label in enumerate(plan)
     ]
     records: list[dict | None] = [None] * len(tasks)
@@ -833,7 +865,12 @@ def write_dataset(
             _sweep_temporaries(out)
     final = [r for r in records if r is not None]
     _write_text_atomic(out / "labels.jsonl", "".join(json.dumps(r) + "\n" for r in final))
-    _write_text_atomic(out / "labels.csv", _csv_text(final))
+    columns = COLUMNS
+    if tier == "school":
+        from genuscreen.synth.school import SCHOOL_COLUMNS
+
+        columns = COLUMNS + SCHOOL_COLUMNS
+    _write_text_atomic(out / "labels.csv", _csv_text(final, columns))
     return final
 
 

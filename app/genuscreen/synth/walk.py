@@ -64,6 +64,7 @@ __all__ = [
     "SEXES",
     "SKIN_TONES_BGR",
     "LegGeometry",
+    "Prop",
     "RenderedFrame",
     "Scene",
     "Walker",
@@ -72,6 +73,7 @@ __all__ = [
     "intermalleolar_distance_cm",
     "leg_geometry",
     "render",
+    "room_half_width_m",
     "valgum_severity",
     "write_video",
 ]
@@ -89,6 +91,30 @@ _UP = np.array([0.0, 1.0, 0.0])
 # --------------------------------------------------------------------------------------------
 # Public data types
 # --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prop:
+    """An axis-aligned box of furniture the scene asks for (a bench for a sitting person).
+
+    Attributes:
+        x0, x1: Extent across the room (metres, x to the camera's right).
+        y0, y1: Extent in height (y0 = 0 stands on the floor).
+        z0, z1: Extent along the room, away from the camera.
+        bgr: Colour before light and white balance.
+    """
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    z0: float
+    z1: float
+    bgr: tuple[int, int, int] = (70, 100, 140)
+
+    def __post_init__(self) -> None:
+        if not (self.x0 < self.x1 and 0.0 <= self.y0 < self.y1 and 0.05 < self.z0 < self.z1):
+            raise ValueError(f"a Prop needs x0 < x1, 0 <= y0 < y1 and 0.05 < z0 < z1, got {self}")
 
 
 @dataclass(frozen=True)
@@ -137,6 +163,10 @@ class Scene:
         lens_blur_px: Standard deviation (pixels) of the Gaussian blur of lens and sensor, over
             the whole picture, before the sensor noise. None: typical of phone video at this
             size, 0.3 + 0.3 * width / 640 (0.6 px at 640, 1.2 px at 1920); 0: none.
+        props: Extra furniture (``Prop`` boxes), ray-cast with the room (not in ``"plain"``).
+        exit_times_s: Per walker (same order, may be shorter), the time it leaves the scene, or
+            None to stay: from then on it is absent, as before its entry (someone who has
+            walked out through a door). Walkers without an entry here stay.
     """
 
     width: int = 640
@@ -162,6 +192,8 @@ class Scene:
     motion_blur: float = 0.0
     jpeg_quality: int | None = None
     lens_blur_px: float | None = None
+    props: tuple[Prop, ...] = ()
+    exit_times_s: tuple[float | None, ...] = ()
 
     def __post_init__(self) -> None:
         if self.width < 16 or self.height < 16:
@@ -201,6 +233,12 @@ class Scene:
             raise ValueError("at most 250 walkers fit in the uint8 label image")
         if not all(isinstance(w, Walker) for w in self.walkers):
             raise TypeError("Scene.walkers must be a tuple of Walker")
+        if not all(isinstance(p, Prop) for p in self.props):
+            raise TypeError("Scene.props must be a tuple of Prop")
+        if len(self.props) > 200:
+            raise ValueError("at most 200 props fit in the background's label image")
+        if len(self.exit_times_s) > len(self.walkers):
+            raise ValueError("Scene.exit_times_s has more entries than there are walkers")
 
     @property
     def n_frames(self) -> int:
@@ -491,6 +529,31 @@ def _pick(rng: np.random.Generator, palette: list, jitter: float = 12.0) -> np.n
     return np.clip(base + rng.uniform(-jitter, jitter, 3), 0, 255).astype(np.float32)
 
 
+def _room_shape(scene: Scene, rng: np.random.Generator) -> tuple[float, float, float]:
+    """Half width, depth and ceiling height (metres) of a room or corridor: the first draws
+    from the background's generator, so ``room_half_width_m`` can repeat them."""
+    far = max([w.start_distance_m for w in scene.walkers]
+              + [w.end_distance_m for w in scene.walkers if w.path == "away"] + [0.0])  # fmt: skip
+    if scene.background == "corridor":
+        half_w = float(rng.uniform(0.9, 1.6))
+        depth = max(scene.room_depth_m, float(rng.uniform(14.0, 22.0)), far + 1.5)
+        ceil_h = float(rng.uniform(2.5, 3.0))
+    else:
+        half_w = float(rng.uniform(2.8, 3.6))
+        depth = max(scene.room_depth_m, far + 1.5)
+        ceil_h = 2.6
+    return half_w, depth, ceil_h
+
+
+def room_half_width_m(scene: Scene) -> float | None:
+    """Distance (metres) from the room's centre line to each side wall, as ``render`` draws
+    it; None for the ``"plain"`` background, which has no walls. People placed beside a walk
+    must stand inside it."""
+    if scene.background == "plain":
+        return None
+    return _room_shape(scene, _rng(scene.seed, 0))[0]
+
+
 def _render_background(
     scene: Scene,
     cam: _Camera,
@@ -535,16 +598,7 @@ def _render_background(
     tilt = math.radians(scene.tilt_deg)
     ct, st = math.cos(tilt), math.sin(tilt)
     hc = scene.camera_height_m
-    far = max([w.start_distance_m for w in scene.walkers]
-              + [w.end_distance_m for w in scene.walkers if w.path == "away"] + [0.0])  # fmt: skip
-    if corridor:
-        half_w = float(rng.uniform(0.9, 1.6))
-        depth = max(scene.room_depth_m, float(rng.uniform(14.0, 22.0)), far + 1.5)
-        ceil_h = float(rng.uniform(2.5, 3.0))
-    else:
-        half_w = float(rng.uniform(2.8, 3.6))
-        depth = max(scene.room_depth_m, far + 1.5)
-        ceil_h = 2.6
+    half_w, depth, ceil_h = _room_shape(scene, rng)
 
     # Ray directions (not normalised): dx depends only on the column, dy and dz only on the row.
     dx = ((np.arange(cw, dtype=f32) - f32(pcx)) / f32(f))[None, :]
@@ -564,7 +618,7 @@ def _render_background(
     Z = t * dz
     fp = t * np.sqrt(dx * dx + dy * dy + dz * dz) / f32(f)  # world size of a pixel
 
-    palette = np.zeros((_FURN + _N_FURN, 3), f32)
+    palette = np.zeros((_FURN + _N_FURN + len(scene.props), 3), f32)
     label = np.full((ch, cw), _BACK, np.uint8)
     shade = np.ones((ch, cw), f32)
 
@@ -855,11 +909,16 @@ def _render_background(
         if rng.random() < 0.5:  # a small chair or a basket by the right wall, nearer the camera
             zc = float(rng.uniform(1.5, 3.0))
             boxes.append((half_w - 0.45, half_w - 0.05, 0.0, 0.45, zc, zc + 0.4))
-    for bi, (x0, x1, y0, y1, z0, z1) in enumerate(boxes[:_N_FURN]):
-        palette[_FURN + bi] = _pick(rng, _FURNITURE_COLOURS, 10.0)
+    def cast_box(x0, x1, y0, y1, z0, z1):
+        """Ray-cast a box inside its screen rectangle.
+
+        Returns:
+            (roi, hit, distance, face axis, ray directions), or None when no pixel sees it in
+            front of what is already there.
+        """
         roi = screen_rect(x0, x1, y0, y1, z0, z1)
         if roi is None:
-            continue
+            return None
         rows_, cols_ = roi
         shape = (rows_.stop - rows_.start, cols_.stop - cols_.start)
         dirs = (np.broadcast_to(dx[:, cols_], shape), np.broadcast_to(dy[rows_], shape),
@@ -879,9 +938,19 @@ def _render_background(
                 tmax = np.minimum(tmax, farr)
         hit = (tmax >= tmin) & (tmin > 0) & (tmin < t[roi])
         if not hit.any():
+            return None
+        return roi, hit, tmin, face, dirs
+
+    # Faces lit from above and the front: top brightest, sides darker.
+    face_shades = [0.78, 1.08, 0.95]
+    for bi, (x0, x1, y0, y1, z0, z1) in enumerate(boxes[:_N_FURN]):
+        palette[_FURN + bi] = _pick(rng, _FURNITURE_COLOURS, 10.0)
+        cast = cast_box(x0, x1, y0, y1, z0, z1)
+        if cast is None:
             continue
-        # Faces lit from above and the front: top brightest, sides darker.
-        fshade = np.choose(face, [0.78, 1.08, 0.95]).astype(f32)
+        roi, hit, tmin, face, dirs = cast
+        shape = hit.shape
+        fshade = np.choose(face, face_shades).astype(f32)
         if bi == 2 and not corridor:  # shelves: dark bands across the bookcase's front
             hy = hc + tmin * dirs[1]
             shelves = (np.abs(((hy + 0.2) % 0.42) - 0.21) > 0.19) & (face == 2)
@@ -892,6 +961,17 @@ def _render_background(
             fshade = fshade * (1.0 - 0.3 * fins).astype(f32)
         label[roi][hit] = _FURN + bi
         np.copyto(shade[roi], fshade, where=hit)
+        t[roi] = np.where(hit, tmin, t[roi])
+    # The scene's own props (a bench for a sitting person), after the room's furniture so the
+    # room's random draws stay the same with or without them.
+    for pi, prop in enumerate(scene.props):
+        palette[_FURN + _N_FURN + pi] = prop.bgr
+        cast = cast_box(prop.x0, prop.x1, prop.y0, prop.y1, prop.z0, prop.z1)
+        if cast is None:
+            continue
+        roi, hit, tmin, face, _ = cast
+        label[roi][hit] = _FURN + _N_FURN + pi
+        np.copyto(shade[roi], np.choose(face, face_shades).astype(f32), where=hit)
         t[roi] = np.where(hit, tmin, t[roi])
 
     # Light falls off away from the ceiling lights; the key light's side of the room is
@@ -1134,10 +1214,33 @@ def render(scene: Scene, rgb: bool = True) -> Iterator[RenderedFrame]:
     return _render(scene, bool(rgb))
 
 
+class _Leaving:
+    """The body of a walker that leaves the scene at ``exit_s`` (``Scene.exit_times_s``): from
+    then on it poses as absent, as before its entry; everything else is the body's own."""
+
+    def __init__(self, body: _Body, exit_s: float) -> None:
+        self._body, self._exit_s = body, exit_s
+
+    def __getattr__(self, name: str):
+        return getattr(self._body, name)
+
+    def pose(self, t: float):
+        return None if t >= self._exit_s else self._body.pose(t)
+
+
+def _scene_bodies(scene: Scene) -> list:
+    """The bodies of a scene's walkers, in order, with their exits applied."""
+    bodies = [_body_of(w, scene.seed, i) for i, w in enumerate(scene.walkers)]
+    for i, exit_s in enumerate(scene.exit_times_s):
+        if exit_s is not None:
+            bodies[i] = _Leaving(bodies[i], float(exit_s))
+    return bodies
+
+
 def _render(scene: Scene, rgb: bool) -> Iterator[RenderedFrame]:
     W, H = scene.width, scene.height
     cam = _Camera(scene)
-    bodies = [_body_of(w, scene.seed, i) for i, w in enumerate(scene.walkers)]
+    bodies = _scene_bodies(scene)
     shake = _shake_fn(scene, _rng(scene.seed, 1))
     pad = int(math.ceil(scene.camera_shake_px)) + 1 if scene.camera_shake_px > 0 else 0
     light = looks = None
