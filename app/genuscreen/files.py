@@ -10,6 +10,7 @@ folders GenuScreen creates for them are private (0700).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -104,6 +105,15 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """The file's sha256, read in blocks (model files are megabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_json_atomic(path: str | os.PathLike, data: dict) -> None:

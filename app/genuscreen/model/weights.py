@@ -10,7 +10,6 @@ fallback to random weights.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from genuscreen.files import sha256_of
 from genuscreen.model.network import build_model, list_models
 
 CARD_FORMAT = 1
@@ -42,14 +42,6 @@ class LoadedModel:
     model: nn.Module
     card: dict
     path: Path
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def card_path(weights: Path) -> Path:
