@@ -6,7 +6,7 @@ SAMPLE := resources/sample/sample_walk.mp4
 # Tests never need a display; Qt draws offscreen.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: setup run gui dist test test-slow bench bench-synth bench-model bench-screen bench-gui screenshots eval-explanations eval-end-to-end weights ablation sample synth-sheet report-examples clean
+.PHONY: setup run gui dist test test-slow bench bench-synth bench-model bench-screen bench-startup bench-gui screenshots eval-explanations eval-end-to-end eval-front-ends weights ablation sample synth-sheet synth-school-sheet report-examples clean
 
 setup:
 	@bash scripts/setup.sh
@@ -46,6 +46,10 @@ bench-model: setup
 bench-screen: setup
 	$(VENV)/python benchmarks/bench_screen.py
 
+# A new `genuscreen screen` process on the sample, cold and warm graph cache; writes benchmarks/RESULTS-startup.md.
+bench-startup: setup
+	$(VENV)/python benchmarks/bench_startup.py
+
 # Event-loop lag of the desktop window while it analyses the sample clip; writes benchmarks/RESULTS-gui.md.
 bench-gui: setup
 	$(TEST_ENV) $(VENV)/python benchmarks/bench_gui_responsiveness.py
@@ -74,11 +78,20 @@ eval-end-to-end: setup
 	$(VENV)/genuscreen evaluate --weights weights/gaitnet-synthetic.pt --data runs/e2e --validation-videos runs/e2e_val \
 		--out docs/evaluation/end_to_end --cache runs/cache --update-card
 
+# Both front ends (pose, background), the model and the geometric baseline on the same rendered
+# videos, clean and school tiers (fixed seeds); writes docs/evaluation/front_ends/.
+eval-front-ends: setup
+	$(VENV)/python scripts/compare_front_ends.py --runs runs --out docs/evaluation/front_ends
+
 ablation: setup
 	$(VENV)/genuscreen ablate --config docs/ablation/config.json --out docs/ablation --runs runs/ablation --cache runs/cache
 
 synth-sheet: setup
 	$(VENV)/python -m genuscreen.synth.sheet docs/synth_contact_sheet.png
+
+# Frames of school-tier clips (hand-held camera, bystanders, blur, flicker, low light, compression).
+synth-school-sheet: setup
+	$(VENV)/python -m genuscreen.synth.sheet --tier school docs/synth_school_sheet.png
 
 # Example report pages in docs/report/ (synthetic children screened by the shipped model).
 report-examples: setup

@@ -15,5 +15,7 @@ if __name__ == "__main__":
 
         sys.exit(main(sys.argv[1:]))
     from genuscreen.gui.app import run
+    from genuscreen.native_logs import silence_native_logs
 
+    silence_native_logs()
     sys.exit(run(sys.argv))

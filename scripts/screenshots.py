@@ -1,5 +1,6 @@
 """Screenshots of the desktop application for the README: the main window after screening the
-sample clip (English and Simplified Chinese), the capture page with a stand-in camera that
+sample clip with the attention overlay (English and Simplified Chinese), the review with the
+skeleton of the child the screening followed instead, the capture page with a stand-in camera that
 plays the sample clip, the records page with a few screenings, and a class session part-way
 through. The other children are synthetic walkers (``genuscreen.synth``) with chosen knee
 angles, screened for real.
@@ -66,6 +67,14 @@ def interesting_frame(result) -> int:
     return int(heat.frame_indices[max(range(len(score)), key=score.__getitem__)])
 
 
+def skeleton_frame(result) -> int:
+    """A frame near the end of the walk, where the child is large and its skeleton clear."""
+    walker = result.walker
+    if not walker or not walker.get("landmarks"):
+        raise RuntimeError("the result has no landmarks of the child (pose front end)")
+    return int(walker["frames"][round(0.8 * (len(walker["frames"]) - 1))])
+
+
 def synthetic_walk(path: Path, tfa_deg: float, height_m: float, seed: int) -> Path:
     """A synthetic child walking toward the camera, with a chosen knee angle (the sample clip's scene)."""
     from genuscreen.synth import render, write_video
@@ -121,6 +130,8 @@ def main() -> int:
     if window.result is None:
         raise RuntimeError("the analysis gave no result")
     window.review.set_opacity(0.65)
+    # The main pictures show the attention overlay; the skeleton over it would hide the legs.
+    window.review.walker_box.setChecked(False)
     window.review.seek_frame(interesting_frame(window.result))
     wait_ms(300)
     save_small(window.grab().toImage(), args.out / "main_en.png")
@@ -130,6 +141,15 @@ def main() -> int:
     wait_ms(300)
     save_small(window.grab().toImage(), args.out / "main_zh.png")
     translations().apply("en")
+
+    window.review.overlay_box.setChecked(False)
+    window.review.walker_box.setChecked(True)
+    window.review.seek_frame(skeleton_frame(window.result))
+    wait_ms(300)
+    if not window.review.video.walker.skeleton_item.isVisible():
+        raise RuntimeError("no skeleton on the review picture")
+    save_small(window.grab().toImage(), args.out / "skeleton.png")
+    window.review.overlay_box.setChecked(True)
 
     window.capture_action.trigger()
     capture = window.capture

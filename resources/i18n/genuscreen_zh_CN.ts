@@ -74,8 +74,8 @@
         <translation>录制前检查</translation>
     </message>
     <message>
-        <source>Camera fixed (tripod or shelf) at knee-to-waist height, 0.5–1.1 m</source>
-        <translation>摄像头固定（三脚架或搁板），高度在膝与腰之间（0.5–1.1 米）</translation>
+        <source>Camera on a tripod or shelf, or held steady, at knee-to-waist height, 0.5–1.1 m</source>
+        <translation>摄像头放在三脚架或搁板上，或手持保持稳定，高度在膝与腰之间（0.5–1.1 米）</translation>
     </message>
     <message>
         <source>A straight walkway toward the camera, from about 6 m to 2 m</source>
@@ -86,8 +86,8 @@
         <translation>光线充足，儿童身后没有窗户或灯光</translation>
     </message>
     <message>
-        <source>Nobody else in the picture</source>
-        <translation>画面中没有其他人</translation>
+        <source>Nobody else walking with the child</source>
+        <translation>没有其他人与儿童一起行走</translation>
     </message>
     <message>
         <source>Shorts or tight trousers; barefoot if possible</source>
@@ -196,6 +196,10 @@
     <message>
         <source>● REC {seconds} s</source>
         <translation>● 录制中 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>No skeleton in the preview: {problem}</source>
+        <translation>预览中不显示骨架：{problem}</translation>
     </message>
 </context>
 <context>
@@ -1047,6 +1051,10 @@
         <translation>建议</translation>
     </message>
     <message>
+        <source>Other people in view:</source>
+        <translation>画面中的其他人：</translation>
+    </message>
+    <message>
         <source>Risk of genu valgum: &lt;b&gt;{risk}&lt;/b&gt; (90% interval {low}–{high})</source>
         <translation>膝外翻风险：&lt;b&gt;{risk}&lt;/b&gt;（90% 区间 {low}–{high}）</translation>
     </message>
@@ -1100,6 +1108,14 @@
     <message>
         <source>Drag to move through the clip</source>
         <translation>拖动以浏览视频</translation>
+    </message>
+    <message>
+        <source>Person followed</source>
+        <translation>跟踪的人</translation>
+    </message>
+    <message>
+        <source>Show the box and the skeleton of the person the screening followed (blue: the child&apos;s left side, orange: the right side)</source>
+        <translation>显示筛查所跟踪的人的方框和骨架（蓝色：孩子的左侧，橙色：右侧）</translation>
     </message>
     <message>
         <source>Attention overlay</source>
@@ -1385,6 +1401,18 @@
         <translation>结果不明确：风险 {risk}（{risk_low}–{risk_high}），估计膝角 {angle}°（{low}–{high}°），参照{band}。请重新录制（儿童径直走向摄像头、穿短裤、全身在画面内）后再次筛查。</translation>
     </message>
     <message>
+        <source>The camera shook too much to follow the legs ({percent}% of the picture width). Hold the camera steadier with both hands, or rest it on something, and record again.</source>
+        <translation>摄像头晃动太大，无法跟踪双腿（达画面宽度的 {percent}%）。请用双手把摄像头拿稳，或把它靠在物体上，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>The camera swept across the scene ({percent}% of the picture width a second). Keep the camera pointed at the walkway while the child walks toward it, and record again.</source>
+        <translation>摄像头在场景中扫动（每秒达画面宽度的 {percent}%）。孩子朝摄像头走来时，请让摄像头始终对准走道，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>{count} people are in view and another person walks with the child. Screen one child at a time with nobody else in the walkway, and record again.</source>
+        <translation>画面中有 {count} 个人，并且有另一个人与孩子一起行走。请每次只筛查一名儿童，走道上不要有其他人，然后重新录制。</translation>
+    </message>
+    <message>
         <source>No walking person was found. Check that the child is in view and walks toward the camera, that the camera does not move, and record again.</source>
         <translation>未发现行走的人。请确认儿童在画面内并朝摄像头行走、摄像头没有移动，然后重新录制。</translation>
     </message>
@@ -1419,6 +1447,22 @@
     <message>
         <source>The clip is too dark. Turn on more light or move to a brighter room, avoid backlight, and record again.</source>
         <translation>视频太暗。请增加照明或换到更明亮的房间，避免逆光，然后重新录制。</translation>
+    </message>
+    <message>
+        <source>People sitting at the side were also in view ({count}); only the walking child was screened.</source>
+        <translation>画面中还有坐在一旁的人（{count} 人）；只对行走的孩子进行了筛查。</translation>
+    </message>
+    <message>
+        <source>People standing still were also in view ({count}); only the walking child was screened.</source>
+        <translation>画面中还有站着不动的人（{count} 人）；只对行走的孩子进行了筛查。</translation>
+    </message>
+    <message>
+        <source>People crossing the picture were also in view ({count}); only the walking child was screened.</source>
+        <translation>画面中还有横穿画面的人（{count} 人）；只对行走的孩子进行了筛查。</translation>
+    </message>
+    <message>
+        <source>People walking elsewhere in the picture were also in view ({count}); only the walking child was screened.</source>
+        <translation>画面中还有在别处走动的人（{count} 人）；只对行走的孩子进行了筛查。</translation>
     </message>
     <message>
         <source>Video file not found: {name}. Check the path and try again.</source>

@@ -37,7 +37,7 @@ def test_english_report_has_the_child_the_result_and_the_disclaimer(sample_resul
         "Nurse Li", "CPU", "genuscreen-gaitnet-synthetic-1 0.1.0", "sample_walk.mp4",
         "Genu valgum unlikely", "No concern", sample_result.reason, "Risk of genu valgum",
         f"{sample_result.knee_angle_deg:.1f}° valgus", "Normal band for 8 years: 0–11°",
-        "The recording meets the protocol", "8 steps", "Risk and knee angle along the walk",
+        "The recording meets the protocol", f"{sample_result.quality['steps']} steps", "Risk and knee angle along the walk",
         "Key frames with the model's attention", "screening support, not a diagnosis",
         "not clinically validated", "trained on synthetic children only", "Signature",
     ):  # fmt: skip

@@ -220,3 +220,18 @@ def test_registry_refuses_duplicates_and_incomplete_sources() -> None:
         register_source("file")(FileSource)
     with pytest.raises(TypeError, match="lacks"):
         register_source("broken")(type("Broken", (), {"info": None}))
+
+
+def test_reading_from_a_frame_on_gives_the_frames_a_full_read_gives(tmp_path: Path) -> None:
+    path = write_frames(tmp_path / "clip.mp4", numbered_frames(60), fps=25)
+    with FileSource(path) as source:
+        full = list(source.frames())
+        times = source.timestamps
+        later = list(source.frames(start=37, start_time_s=times[37]))
+        # A time that does not match what is found there: read from the beginning instead.
+        wrong = list(source.frames(decode=lambda i: i >= 37, start=37, start_time_s=times[37] + 0.5))
+    assert times == [f.time_s for f in full]
+    for frames in (later, wrong):
+        assert [f.index for f in frames] == list(range(37, 60))
+        assert [f.time_s for f in frames] == pytest.approx([f.time_s for f in full[37:]])
+        assert all(np.array_equal(a.image, b.image) for a, b in zip(frames, full[37:]))

@@ -1,5 +1,6 @@
 """The live camera in its own QThread: frames are read, the walker is boxed and the recording
-written there; the GUI thread only paints the newest frame.
+written there; the GUI thread only paints the newest frame. The person's skeleton comes from the
+pose model in a thread beside it (``live_pose``), which the camera never waits for.
 
 The thread stops on a ``threading.Event`` and releases the camera itself (as DeepLabCut-live's
 ``SingleCameraWorker`` does). The preview takes only the newest frame: when the GUI is still
@@ -14,12 +15,14 @@ import logging
 import queue
 import threading
 from dataclasses import dataclass
+from typing import Callable
 
 import cv2
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from genuscreen.gui.live import STOP_ENDED, STOP_USER, AutoStop, CameraProvider, ClipRecorder, WalkerFinder
+from genuscreen.gui.live_pose import Estimator, PoseFollower, default_estimator
 from genuscreen.video.errors import VideoError
 
 PREVIEW_LONG_SIDE = 960  # pixels; the preview is shrunk in the camera thread, not when painting
@@ -32,6 +35,8 @@ class LiveFrame:
     image: np.ndarray  # BGR, preview size
     box: tuple[float, float, float, float] | None  # in preview pixels
     recording_s: float | None  # seconds recorded so far, None when not recording
+    landmarks: np.ndarray | None = None  # [33, 3] the person's skeleton in preview pixels (x, y, visibility)
+    pose_problem: str | None = None  # why there is no skeleton: the pose model cannot be used
 
 
 class _CameraLoop(QObject):
@@ -44,10 +49,12 @@ class _CameraLoop(QObject):
     empty_scene_captured = Signal(object)  # the BGR frame, full size
     done = Signal()
 
-    def __init__(self, provider: CameraProvider, key, stop: threading.Event, auto_stop: AutoStop):
+    def __init__(self, provider: CameraProvider, key, stop: threading.Event, auto_stop: AutoStop,
+                 make_estimator: Callable[[], Estimator] | None):  # fmt: skip
         super().__init__()
         self._provider = provider
         self._key = key
+        self._make_estimator = make_estimator
         self._stop = stop
         self._auto_stop_template = auto_stop
         self.commands: queue.Queue = queue.Queue()
@@ -70,12 +77,15 @@ class _CameraLoop(QObject):
     @Slot()
     def run(self) -> None:
         recorder: ClipRecorder | None = None
+        follower: PoseFollower | None = None
         try:
             self.source = self._provider.open(self._key)
             if self._stop.is_set():
                 return
             info = self.source.info
             self.opened.emit(info.width, info.height, info.fps)
+            if self._make_estimator is not None:
+                follower = PoseFollower(self._make_estimator).start()
             finder = WalkerFinder()
             auto_stop = None
             for frame in self.source.frames():
@@ -108,13 +118,15 @@ class _CameraLoop(QObject):
                     if reason is not None:
                         self._finish(recorder, reason)
                         recorder = None
-                self._post(self._preview(image, box, recorded))
+                self._post(self._preview(image, box, recorded, frame.time_s, follower))
         except (VideoError, OSError) as error:
             self.failed.emit(str(error))
         except Exception as error:  # a camera driver can fail in many ways; the GUI says so
             log.exception("camera failed")
             self.failed.emit(f"{type(error).__name__}: {error}")
         finally:
+            if follower is not None:
+                follower.stop()
             if recorder is not None:
                 # Stopped from outside (window closed, camera gone): keep what was recorded.
                 self._finish(recorder, STOP_ENDED)
@@ -132,12 +144,18 @@ class _CameraLoop(QObject):
             self.recording_finished.emit(str(path), reason)
 
     @staticmethod
-    def _preview(image: np.ndarray, box, recorded: float | None) -> LiveFrame:
+    def _preview(image: np.ndarray, box, recorded: float | None, time_s: float,
+                 follower: PoseFollower | None) -> LiveFrame:  # fmt: skip
         scale = min(1.0, PREVIEW_LONG_SIDE / max(image.shape[:2]))
         if scale < 1.0:
             image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
             box = None if box is None else tuple(v * scale for v in box)
-        return LiveFrame(np.ascontiguousarray(image), box, recorded)
+        image = np.ascontiguousarray(image)
+        if follower is None:
+            return LiveFrame(image, box, recorded)
+        # The pose model sees the preview-size frame, so its landmarks are in preview pixels.
+        follower.submit(time_s, image)
+        return LiveFrame(image, box, recorded, follower.latest(time_s), follower.problem)
 
 
 class CameraController(QObject):
@@ -158,13 +176,15 @@ class CameraController(QObject):
         self._loop: _CameraLoop | None = None
         self._stop: threading.Event | None = None
         self.auto_stop = AutoStop()
+        # Makes the pose model for the preview's skeleton (None: no skeleton); tests put in a stand-in.
+        self.make_estimator: Callable[[], Estimator] | None = default_estimator
 
     def start(self, provider: CameraProvider, key) -> None:
         self.stop()
         self._stop = threading.Event()
         self._thread = QThread()
         self._thread.setObjectName("genuscreen-camera")
-        self._loop = _CameraLoop(provider, key, self._stop, self.auto_stop)
+        self._loop = _CameraLoop(provider, key, self._stop, self.auto_stop, self.make_estimator)
         self._loop.moveToThread(self._thread)
         self._thread.started.connect(self._loop.run)
         for name in ("frame_ready", "opened", "failed", "recording_started", "recording_finished", "recording_failed",

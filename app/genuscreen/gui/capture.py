@@ -1,5 +1,6 @@
-"""The capture page: camera picker, live preview with the walker's box, the recording protocol
-as a checklist, the empty-scene capture, and recording with a countdown and automatic stop."""
+"""The capture page: camera picker, live preview with the walker's box and skeleton
+(``live_preview``), the recording protocol as a checklist, the empty-scene capture, and
+recording with a countdown and automatic stop."""
 
 from __future__ import annotations
 
@@ -7,109 +8,24 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from genuscreen.gui.camera import CameraController, LiveFrame
+from genuscreen.gui.camera import CameraController
 from genuscreen.gui.live import STOP_CLOSE, STOP_ENDED, STOP_LEFT, STOP_LONG, CameraProvider
+from genuscreen.gui.live_preview import LivePreview
 from genuscreen.gui.worker import TaskGroup
-
-BOX_COLOUR = QColor(0, 230, 118)
-RECORD_COLOUR = QColor(229, 57, 53)
-
-
-class LivePreview(QWidget):
-    """The newest camera frame, scaled to fit, with the walker's box and a status overlay."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._image: QImage | None = None
-        self._pixels: np.ndarray | None = None  # keeps the QImage's memory alive
-        self._box = None
-        self.banner = ""  # big text in the middle (the countdown)
-        self.corner = ""  # small text top-left (recording time)
-        self.placeholder = ""
-        self.frames_shown = 0
-        self.boxes_shown = 0
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-
-    def sizeHint(self) -> QSize:
-        h = self.fontMetrics().height()
-        return QSize(40 * h, 30 * h)
-
-    def set_frame(self, frame: LiveFrame) -> None:
-        pixels = frame.image
-        self._pixels = pixels
-        self._image = QImage(pixels.data, pixels.shape[1], pixels.shape[0], pixels.strides[0], QImage.Format.Format_BGR888)
-        self._box = frame.box
-        self.frames_shown += 1
-        self.boxes_shown += frame.box is not None
-        self.update()
-
-    @property
-    def box(self):
-        """The walker's box on the frame shown (preview pixels), or None."""
-        return self._box
-
-    def clear(self) -> None:
-        self._image = None
-        self._pixels = None
-        self._box = None
-        self.update()
-
-    def _target(self) -> QRectF:
-        w, h = self._image.width(), self._image.height()
-        scale = min(self.width() / w, self.height() / h)
-        return QRectF((self.width() - w * scale) / 2, (self.height() - h * scale) / 2, w * scale, h * scale)
-
-    def paintEvent(self, _event) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(24, 24, 24))
-        if self._image is None:
-            painter.setPen(QColor(220, 220, 220))
-            painter.drawText(self.rect().adjusted(20, 20, -20, -20), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.placeholder)  # fmt: skip
-            return
-        target = self._target()
-        painter.drawImage(target, self._image)
-        if self._box is not None:
-            s = target.width() / self._image.width()
-            x0, y0, x1, y1 = self._box
-            pen = QPen(BOX_COLOUR, 2)
-            painter.setPen(pen)
-            painter.drawRect(QRectF(target.x() + x0 * s, target.y() + y0 * s, (x1 - x0) * s, (y1 - y0) * s))
-        if self.corner:
-            font = QFont(self.font())
-            font.setBold(True)
-            painter.setFont(font)
-            fm = painter.fontMetrics()
-            rect = QRectF(target.x() + 8, target.y() + 8, fm.horizontalAdvance(self.corner) + 16, fm.height() + 8)
-            painter.fillRect(rect, RECORD_COLOUR)
-            painter.setPen(Qt.GlobalColor.white)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.corner)
-        if self.banner:
-            font = QFont(self.font())
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 6)
-            painter.setFont(font)
-            painter.setPen(QColor(0, 0, 0, 160))
-            painter.drawText(target.translated(3, 3), Qt.AlignmentFlag.AlignCenter, self.banner)
-            painter.setPen(Qt.GlobalColor.white)
-            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, self.banner)
-
 
 class CapturePage(QWidget):
     clip_recorded = Signal(str, object)  # the clip's path, the empty scene (BGR) or None
@@ -166,6 +82,12 @@ class CapturePage(QWidget):
         self.stop_button.clicked.connect(self.stop_recording)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # Why the preview has no skeleton (the pose model could not be loaded); hidden otherwise.
+        self.pose_note = QLabel()
+        self.pose_note.setWordWrap(True)
+        self.pose_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.pose_note.hide()
+        self._pose_problem: str | None = None
 
         side = QVBoxLayout()
         side.addLayout(camera_row)
@@ -175,6 +97,7 @@ class CapturePage(QWidget):
         side.addWidget(self.record_button)
         side.addWidget(self.stop_button)
         side.addWidget(self.status)
+        side.addWidget(self.pose_note)
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
@@ -208,10 +131,10 @@ class CapturePage(QWidget):
         self.refresh_button.setToolTip(self.tr("Look for cameras again"))
         self.checklist_box.setTitle(self.tr("Before you record"))
         items = [
-            self.tr("Camera fixed (tripod or shelf) at knee-to-waist height, 0.5–1.1 m"),
+            self.tr("Camera on a tripod or shelf, or held steady, at knee-to-waist height, 0.5–1.1 m"),
             self.tr("A straight walkway toward the camera, from about 6 m to 2 m"),
             self.tr("Good light, no window or lamp behind the child"),
-            self.tr("Nobody else in the picture"),
+            self.tr("Nobody else walking with the child"),
             self.tr("Shorts or tight trousers; barefoot if possible"),
             self.tr("Whole body in view, at least 4 steps per walk"),
             self.tr("Capture the empty scene first, then let a warm-up walk pass"),
@@ -230,6 +153,7 @@ class CapturePage(QWidget):
         self.preview.placeholder = self.tr("No camera picture. Choose a camera, or connect one and press the "
                                            "reload button.")  # fmt: skip
         self._render_status()
+        self._render_pose_note()
         self.preview.update()
 
     # --- status line ----------------------------------------------------------------------
@@ -335,6 +259,15 @@ class CapturePage(QWidget):
         self.preview.corner = (self.tr("● REC {seconds} s").format(seconds=f"{frame.recording_s:.1f}")
                                if frame.recording_s is not None else "")  # fmt: skip
         self.preview.set_frame(frame)
+        if frame.pose_problem != self._pose_problem:
+            self._pose_problem = frame.pose_problem
+            self._render_pose_note()
+
+    def _render_pose_note(self) -> None:
+        problem = self._pose_problem
+        self.pose_note.setText(self.tr("No skeleton in the preview: {problem}").format(problem=problem) if problem
+                               else "")  # fmt: skip
+        self.pose_note.setVisible(bool(problem))
 
     # --- empty scene and recording --------------------------------------------------------
 

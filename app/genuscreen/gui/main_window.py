@@ -389,11 +389,10 @@ class MainWindow(QMainWindow):
         p = self.preferences
         device = p.device if (p.device != "cuda" or self.cuda_card) else "auto"
         self.device_box.setCurrentIndex(DEVICES.index(device))
-        self.review.set_colormap(COLORMAPS[p.colormap])
-        self.review.set_opacity(p.overlay_opacity)
+        self.review.apply_preferences(p)
 
     def _save_preferences(self) -> None:
-        self.preferences.overlay_opacity = self.review.opacity.value() / 100.0
+        self.review.keep_preferences(self.preferences)
         save_preferences(self.store, self.preferences)
 
     def edit_settings(self) -> None:
@@ -404,6 +403,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, preferences) -> None:
         """Take new preferences: store them and apply them now (the language included)."""
+        self.review.keep_preferences(preferences)  # opacity, person followed: set on the page, not in the dialog
         self.preferences = preferences
         self.preferences.language = translations().apply(preferences.language)
         self._apply_preferences()

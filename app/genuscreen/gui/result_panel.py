@@ -1,6 +1,6 @@
 """The result panel: category in colour and words, risk with its interval, the knee angle against
 the age band, the recommendation and its reason, or the quality problems when the clip cannot
-be screened."""
+be screened; under them, who else was in view (not screened, and no reason to refuse)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from genuscreen.gui.angle_chart import AngleBandChart
 from genuscreen.gui.wording import (
     CATEGORY_COLOURS,
     category_words,
+    note_words,
     problem_words,
     reason_words,
     recommendation_words,
@@ -55,6 +56,8 @@ class ResultPanel(QWidget):
         self.reason = _label()
         self.problems = _label()
         self.problems.setTextFormat(Qt.TextFormat.RichText)
+        self.people = _label()  # the quality gate's notes: other people in view
+        self.people.setTextFormat(Qt.TextFormat.RichText)
         self.notes = _label()
         self.meta = _label()
         self.disclaimer = _label()
@@ -70,14 +73,14 @@ class ResultPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.status, self.category, self.risk, self.angle, self.band, self.chart, rule,
-                       self.recommendation_title, self.recommendation, self.reason, self.problems, self.notes,
-                       self.meta, self.disclaimer):  # fmt: skip
+                       self.recommendation_title, self.recommendation, self.reason, self.problems, self.people,
+                       self.notes, self.meta, self.disclaimer):  # fmt: skip
             layout.addWidget(widget)
         layout.addStretch(1)
         self._rule = rule
         self._result_widgets = [self.category, self.risk, self.angle, self.band, self.chart, rule,
                                 self.recommendation_title, self.recommendation, self.reason, self.problems,
-                                self.notes, self.meta]  # fmt: skip
+                                self.people, self.notes, self.meta]  # fmt: skip
         self._render()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -111,14 +114,27 @@ class ResultPanel(QWidget):
         self._render_category(result.category)
         self.meta.setText(self.tr("Model {id} (version {version}) on {device}").format(
             id=result.model.get("id", "?"), version=result.model.get("version", "?"), device=result.device))  # fmt: skip
-        self.notes.setText("\n".join(result.notes))
-        self.notes.setVisible(bool(result.notes))
+        self._render_notes(result)
         self.recommendation_title.setText(self.tr("Recommendation"))
         self.reason.setText(reason_words(result))
         if result.screenable:
             self._render_screened(result)
         else:
             self._render_not_screenable(result)
+
+    def _render_notes(self, result: ScreeningResult) -> None:
+        """Who else was in view, in the interface's language; then the other notes (a GPU
+        fallback, an age outside the norms), which the result keeps in English only."""
+        people = (result.quality or {}).get("notes") or []
+        items = "".join(f"<li>{html.escape(note_words(note))}</li>" for note in people)
+        # A heading of their own: under a refused clip's reasons they must not read as more reasons.
+        lead = html.escape(self.tr("Other people in view:"))
+        self.people.setText(f"<p>{lead}</p><ul style='margin-left: 0'>{items}</ul>" if items else "")
+        self.people.setVisible(bool(items))
+        worded = {note.get("message") for note in people}
+        others = [note for note in result.notes if note not in worded]  # the result repeats them in English
+        self.notes.setText("\n".join(others))
+        self.notes.setVisible(bool(others))
 
     def _render_category(self, category: str) -> None:
         palette = self.category.palette()

@@ -1,5 +1,6 @@
 """The review page: the clip's player (play/pause, frame step, speed, scrub), the attention
-overlay with its controls and legend, and the timeline, all on one playhead."""
+overlay with its controls and legend, the person the screening followed (box and skeleton, on
+refused clips too), and the timeline, all on one playhead."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from genuscreen.gui.frames import FrameStore, SilhouetteFrames
+from genuscreen.gui.settings import COLORMAPS, Preferences
 from genuscreen.gui.timeline import Timeline
 from genuscreen.gui.video_view import ColourLegend, VideoView
 from genuscreen.inference.result import ScreeningResult
@@ -79,6 +81,9 @@ class ReviewPage(QWidget):
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.time_label)
 
+        self.walker_box = QCheckBox()
+        self.walker_box.setChecked(True)
+        self.walker_box.toggled.connect(self.video.walker.set_shown)
         self.overlay_box = QCheckBox()
         self.overlay_box.setChecked(True)
         self.overlay_box.toggled.connect(self.video.set_overlay_visible)
@@ -92,6 +97,7 @@ class ReviewPage(QWidget):
         self.overlay_note = QLabel()
         self.overlay_note.setWordWrap(True)
         overlay = QHBoxLayout()
+        overlay.addWidget(self.walker_box)
         overlay.addWidget(self.overlay_box)
         overlay.addSpacing(self.fontMetrics().height())
         overlay.addWidget(self.opacity_label)
@@ -139,6 +145,9 @@ class ReviewPage(QWidget):
         self.forward_button.setToolTip(self.tr("Next frame (Right arrow)"))
         self.speed_box.setToolTip(self.tr("Playback speed"))
         self.slider.setToolTip(self.tr("Drag to move through the clip"))
+        self.walker_box.setText(self.tr("Person followed"))
+        self.walker_box.setToolTip(self.tr("Show the box and the skeleton of the person the screening followed "
+                                           "(blue: the child's left side, orange: the right side)"))  # fmt: skip
         self.overlay_box.setText(self.tr("Attention overlay"))
         self.overlay_box.setToolTip(self.tr("Show where the model looked in each frame"))
         self.opacity_label.setText(self.tr("Opacity"))
@@ -208,6 +217,7 @@ class ReviewPage(QWidget):
 
     def set_result(self, result: ScreeningResult | None) -> None:
         self.result = result
+        self.video.walker.set_walker(result.walker if result is not None else None)
         if result is None or not result.per_frame:
             self.timeline.clear_curves()
         else:
@@ -222,6 +232,17 @@ class ReviewPage(QWidget):
 
     def set_opacity(self, opacity: float) -> None:
         self.opacity.setValue(round(100 * opacity))
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """The overlay colours and opacity and whether the followed person is drawn."""
+        self.set_colormap(COLORMAPS[preferences.colormap])
+        self.set_opacity(preferences.overlay_opacity)
+        self.walker_box.setChecked(preferences.show_walker)
+
+    def keep_preferences(self, preferences: Preferences) -> None:
+        """Write what the user set on this page into ``preferences`` (to be saved)."""
+        preferences.overlay_opacity = self.opacity.value() / 100.0
+        preferences.show_walker = self.walker_box.isChecked()
 
     # --- playback -------------------------------------------------------------------------
 
@@ -286,6 +307,7 @@ class ReviewPage(QWidget):
             self.video.show_heat(None, None)
         else:
             self.video.show_heat(heat.maps[k], heat.boxes[k])
+        self.video.walker.show_at(store.time_of(index))
         self.slider.blockSignals(True)
         self.slider.setValue(index)
         self.slider.blockSignals(False)

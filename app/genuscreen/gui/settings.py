@@ -72,6 +72,7 @@ class Preferences:
     language: str = ENGLISH
     colormap: str = "jet"
     overlay_opacity: float = 0.5
+    show_walker: bool = True  # the review draws the person the screening followed
     recent_files: list[str] = field(default_factory=list)
     operator: str = ""  # the screener's name, kept with each screening and printed on reports
     report_page: str = field(default_factory=default_report_page)
@@ -119,6 +120,7 @@ def load_preferences(store: QSettings) -> Preferences:
         language=language if language in LANGUAGES else default.language,
         colormap=colormap if colormap in COLORMAPS else default.colormap,
         overlay_opacity=opacity,
+        show_walker=_as_bool(store.value("overlay/walker"), default.show_walker),
         recent_files=_as_list(store.value("recent_files"))[:MAX_RECENT],
         operator=str(store.value("operator", default.operator) or ""),
         report_page=page if page in REPORT_PAGES else default.report_page,
@@ -132,6 +134,7 @@ def save_preferences(store: QSettings, preferences: Preferences) -> None:
     store.setValue("language", preferences.language)
     store.setValue("overlay/colormap", preferences.colormap)
     store.setValue("overlay/opacity", preferences.overlay_opacity)
+    store.setValue("overlay/walker", preferences.show_walker)
     store.setValue("recent_files", list(preferences.recent_files))
     store.setValue("operator", preferences.operator)
     store.setValue("report/page", preferences.report_page)

@@ -1,4 +1,5 @@
-"""The video picture of the review page, with the attention overlay, and the overlay's legend.
+"""The video picture of the review page, with the attention overlay and the person the screening
+followed (``walker_overlay``), and the overlay's legend.
 
 The frame and the attention map are two pyqtgraph image items in full-frame coordinates: the
 map is drawn only over its box, coloured through a lookup table with transparency, so showing a
@@ -16,6 +17,7 @@ from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QSizePolicy, QWidget
 
+from genuscreen.gui.walker_overlay import WalkerOverlay
 from genuscreen.inference.explain import colour_legend
 
 # Frames are [row, column] arrays (pyqtgraph's default transposes them; pyqtgraph #315).
@@ -53,6 +55,7 @@ class VideoView(pg.GraphicsView):
         self.box_item.setZValue(11)
         for item in (self.frame_item, self.heat_item, self.box_item):
             self.view.addItem(item)
+        self.walker = WalkerOverlay(self.view)
         self._size = (0, 0)
         self._lut = heat_lookup_table(cv2.COLORMAP_JET)
         self._heat_shown = True
@@ -76,6 +79,7 @@ class VideoView(pg.GraphicsView):
     def clear(self) -> None:
         self.frame_item.clear()
         self.show_heat(None, None)
+        self.walker.clear()
         self._size = (0, 0)
 
     def show_heat(self, heat: np.ndarray | None, box) -> None:

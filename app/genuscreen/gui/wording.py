@@ -1,5 +1,5 @@
 """A screening result in the user's language: categories, recommendations, reasons, quality
-problems and progress stages.
+problems, notes about other people in view, and progress stages.
 
 In English the reason and the quality messages are the pipeline's own sentences (they carry the
 measured numbers). In another language they are worded here from the same facts: the
@@ -109,10 +109,32 @@ def reason_words(result: ScreeningResult) -> str:
     return templates[rule].format(**values)
 
 
+def _variant_words(problem: dict) -> str | None:
+    """The problems whose code has several causes, each with its own advice (``cause``, set by
+    ``video.quality``)."""
+    code, cause = problem.get("code"), problem.get("cause")
+    value = problem.get("value")
+    if code == "camera_moving" and cause == "shake" and value is not None:
+        return QCoreApplication.translate("Wording", "The camera shook too much to follow the legs ({percent}% of the picture width). Hold the "
+                                          "camera steadier with both hands, or rest it on something, and record again."
+                                          ).format(percent=f"{100 * float(value):.1f}")  # fmt: skip
+    if code == "camera_moving" and cause == "pan" and value is not None:
+        return QCoreApplication.translate("Wording", "The camera swept across the scene ({percent}% of the picture width a second). Keep the "
+                                          "camera pointed at the walkway while the child walks toward it, and record again."
+                                          ).format(percent=f"{100 * float(value):.0f}")  # fmt: skip
+    if code == "multiple_people" and cause == "companion" and value is not None:
+        return QCoreApplication.translate("Wording", "{count} people are in view and another person walks with the child. Screen one child at "
+                                          "a time with nobody else in the walkway, and record again.").format(count=value)  # fmt: skip
+    return None
+
+
 def problem_words(problem: dict) -> str:
     """One quality problem in plain words: what is wrong and what to do."""
     if is_english():
         return problem.get("message", "")
+    variant = _variant_words(problem)
+    if variant is not None:
+        return variant
     words = {
         "no_person": QCoreApplication.translate("Wording", "No walking person was found. Check that the child is in view and walks toward the camera, "
                         "that the camera does not move, and record again."),
@@ -134,6 +156,25 @@ def problem_words(problem: dict) -> str:
                        "record again."),
     }  # fmt: skip
     return words.get(problem.get("code", ""), problem.get("message", ""))
+
+
+def note_words(note: dict) -> str:
+    """A fact about the recording that refused nothing (someone else in view), in plain words."""
+    if is_english():
+        return note.get("message", "")
+    count = note.get("value") or 1
+    words = {
+        "bystander_seated": QCoreApplication.translate("Wording", "People sitting at the side were also in view ({count}); only the walking child was "
+                                "screened."),
+        "bystander_standing": QCoreApplication.translate("Wording", "People standing still were also in view ({count}); only the walking child was "
+                                  "screened."),
+        "bystander_crossing": QCoreApplication.translate("Wording", "People crossing the picture were also in view ({count}); only the walking child "
+                                  "was screened."),
+        "bystander_passing": QCoreApplication.translate("Wording", "People walking elsewhere in the picture were also in view ({count}); only the "
+                                 "walking child was screened."),
+    }  # fmt: skip
+    text = words.get(note.get("code", ""))
+    return text.format(count=count) if text else note.get("message", "")
 
 
 def video_error_words(error) -> str:

@@ -38,7 +38,7 @@ from genuscreen.inference.result import (
 )
 from genuscreen.model.runtime import BatchRunner, choose_plan
 from genuscreen.model.weights import DEFAULT_WEIGHTS, VIDEO_VALIDATION_SET, LoadedModel, load_weights
-from genuscreen.video import inspect_video
+from genuscreen.video import choose_front_end, inspect_video, walker_track
 from genuscreen.video.clips import ClipSpec
 from genuscreen.video.errors import Cancelled
 
@@ -59,7 +59,10 @@ class _Prepared:
         model = loaded.model.to(device).eval()
         self.trunk, self.tail = model.cam_split()
         self.plan = choose_plan(device, precision)
-        self.trunk_runner = BatchRunner(self.trunk, self.plan)
+        # The trunk's frozen graph is kept on disk under its weights' hash: a new process loads
+        # it instead of tracing and freezing again (model.graph_cache).
+        cache_id = {"weights_sha256": loaded.card["sha256"], "part": "trunk"}
+        self.trunk_runner = BatchRunner(self.trunk, self.plan, cache_id=cache_id)
 
 
 _PREPARED: dict[tuple, _Prepared] = {}
@@ -105,7 +108,7 @@ def spec_from_card(card: dict) -> ClipSpec:
                     stride=int(i.get("stride", ClipSpec().stride)))  # fmt: skip
 
 
-def _video_stage(video, empty_scene, spec, should_cancel) -> Generator[Progress, None, object]:
+def _video_stage(video, empty_scene, spec, should_cancel, front_end) -> Generator[Progress, None, object]:
     """inspect_video in a helper thread; its progress callbacks become yielded Progress."""
     events: queue.Queue = queue.Queue()
     outcome: dict = {}
@@ -115,7 +118,8 @@ def _video_stage(video, empty_scene, spec, should_cancel) -> Generator[Progress,
 
     def work() -> None:
         try:
-            outcome["inspection"] = inspect_video(video, empty_scene, spec, progress=report, should_cancel=should_cancel)
+            outcome["inspection"] = inspect_video(video, empty_scene, spec, progress=report, should_cancel=should_cancel,
+                                                  front_end=front_end)  # fmt: skip
         except BaseException as error:  # handed to the generator's thread and raised there
             outcome["error"] = error
         finally:
@@ -129,8 +133,10 @@ def _video_stage(video, empty_scene, spec, should_cancel) -> Generator[Progress,
         if item is None:
             break
         stage, done, total = item
-        # Two passes over the video: background (first half of the stage), tracking (second).
-        base, span = (0, _VIDEO_END // 2) if stage == "background" else (_VIDEO_END // 2, _VIDEO_END // 2)
+        # Two passes over the video: background or people scan (first half of the stage), then
+        # tracking or pose (second).
+        first = stage in ("background", "people")
+        base, span = (0, _VIDEO_END // 2) if first else (_VIDEO_END // 2, _VIDEO_END // 2)
         units = base + int(span * min(1.0, done / max(1, total)))
         if units > last:
             last = units
@@ -151,14 +157,20 @@ def screen(
     precision: str = "auto",
     empty_scene=None,
     should_cancel: CancelCheck | None = None,
+    front_end: str = "auto",
 ) -> Generator[Progress, None, ScreeningResult]:
     """Screen one recording. See the module docstring.
+
+    ``front_end`` finds the child: "pose" (the pose model), "background" (a model of the empty
+    scene; ``empty_scene`` helps it) or "auto" (the pose model, or the background model with a
+    note when the pose model cannot be loaded).
 
     Raises:
         VideoOpenError: the file cannot be read as a video.
         WeightsError: the weights or their card cannot be used.
         Cancelled: ``should_cancel`` returned True.
-        ValueError: an argument is out of range (age, sex, device).
+        ValueError: an argument is out of range (age, sex, device, front end).
+        PoseModelError: front end "pose" and the pose model cannot be loaded.
     """
     if age_y is not None and not (0.0 < age_y < 19.0):
         raise ValueError(f"age must be between 0 and 18 years, got {age_y}")
@@ -167,6 +179,7 @@ def screen(
     cancelled = should_cancel or (lambda: False)
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    front_end, front_end_notes = choose_front_end(front_end)
 
     choice: DeviceChoice = resolve_device(device)
     path = Path(weights) if weights is not None else default_weights()
@@ -177,15 +190,18 @@ def screen(
     yield Progress("loading model", 1, TOTAL)
 
     t0 = time.perf_counter()
-    inspection = yield from _video_stage(video, empty_scene, spec, should_cancel)
+    inspection = yield from _video_stage(video, empty_scene, spec, should_cancel, front_end)
     timings["video"] = time.perf_counter() - t0
+    timings.update({f"video: {stage}": seconds for stage, seconds in inspection.extraction.timings.items()})
     info = inspection.extraction.info
     video_info = {"file": os.path.basename(str(video)), "width": info.width, "height": info.height,
                   "fps": round(info.fps, 3), "rotation_deg": info.rotation_deg, "frames": inspection.quality.frames}  # fmt: skip
     model_info = {"id": card["id"], "version": card["version"], "builder": card["builder"],
                   "sha256": card["sha256"], "threshold": card["threshold"], "weights": path.name}  # fmt: skip
+    notes = list(choice.notes) + front_end_notes + [n.message for n in inspection.quality.notes]
     base = dict(video=video_info, quality=inspection.to_dict(), model=model_info, device=choice.name,
-                timings=timings, age_y=age_y, sex=sex, notes=list(choice.notes))  # fmt: skip
+                timings=timings, age_y=age_y, sex=sex, notes=notes, front_end=inspection.extraction.front_end,
+                walker=walker_track(inspection))  # fmt: skip
     if age_y is not None:
         base["norm_band_deg"] = clinical.age_norm(age_y)
         lo, hi = clinical.AGE_RANGE_Y

@@ -43,6 +43,10 @@ class ScreeningResult:
     per_frame: list[dict] = field(default_factory=list)  # frame, time_s, score, angle_deg
     windows: int = 0
     notes: list[str] = field(default_factory=list)  # e.g. a CUDA fallback
+    front_end: str = "pose"  # what found the child: "pose" or "background"
+    # The person followed (also on a refused clip): analysed frames, their boxes and, from the
+    # pose front end, landmarks ([33 x (x, y, visibility)] per frame); see video.walker_track.
+    walker: dict | None = None
     heatmaps: FrameHeatmaps | None = None  # not in the JSON
 
     def to_dict(self) -> dict:
@@ -68,6 +72,8 @@ class ScreeningResult:
             "model": self.model,
             "device": self.device,
             "notes": self.notes,
+            "front_end": self.front_end,
+            "walker": self.walker,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "disclaimer": "Screening support, not a diagnosis. Not clinically validated.",
         }

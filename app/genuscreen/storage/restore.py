@@ -31,5 +31,7 @@ def result_from_dict(data: dict, heatmaps=None):
         per_frame=list(data.get("per_frame") or []),
         windows=int(data.get("windows") or 0),
         notes=list(data.get("notes") or []),
+        front_end=data.get("front_end") or "background",  # records from before the pose front end
+        walker=data.get("walker"),
         heatmaps=heatmaps,
     )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -146,7 +147,10 @@ def load_windows(source: dict, cache_root: str | os.PathLike, spec: ClipSpec = C
     if "synthetic" in source:
         source = {"synthetic": _synthetic_settings(source["synthetic"])}
     elif "videos" in source:
-        source = {"videos": str(Path(source["videos"]).resolve())}
+        front_end = source.get("front_end", "pose")
+        if front_end not in ("pose", "background"):
+            raise DataError(f"front_end must be pose or background, got {front_end!r}")
+        source = {"videos": str(Path(source["videos"]).resolve()), "front_end": front_end}
     else:
         raise DataError(f"a data source is {{'synthetic': {{...}}}} or {{'videos': DIR}}, got {source}")
     folder = Path(cache_root) / _cache_key(source, spec)
@@ -156,7 +160,7 @@ def load_windows(source: dict, cache_root: str | os.PathLike, spec: ClipSpec = C
     if "synthetic" in source:
         windows, clips = _make_synthetic(source["synthetic"], spec, progress, workers)
     else:
-        windows, clips = _read_videos(Path(source["videos"]), spec, progress, workers)
+        windows, clips = _read_videos(Path(source["videos"]), spec, progress, workers, source["front_end"])
     return _save(folder, windows, clips, source)
 
 
@@ -313,10 +317,10 @@ def _read_one(args) -> tuple[dict, list[np.ndarray]]:
     from genuscreen.video import inspect_video
     from genuscreen.video.errors import VideoError
 
-    folder, item, spec = args
+    folder, item, spec, front_end = args
     clip = dict(item, id=item["file"])
     try:
-        inspection = inspect_video(folder / item["file"], spec=spec)
+        inspection = inspect_video(folder / item["file"], spec=spec, front_end=front_end)
         clip["quality_ok"] = inspection.quality.ok
         clip["problems"] = [p.code for p in inspection.quality.problems]
         wins = [np.round(c.silhouettes * 255).astype(np.uint8) for c in inspection.clips]
@@ -326,13 +330,15 @@ def _read_one(args) -> tuple[dict, list[np.ndarray]]:
     return clip, wins
 
 
-def _read_videos(folder: Path, spec: ClipSpec, progress, workers: int | None = None):
+def _read_videos(folder: Path, spec: ClipSpec, progress, workers: int | None = None, front_end: str = "pose"):
     items = list_videos(folder)
     windows: list[np.ndarray] = []
     clips: list[dict] = []
     workers = workers or min(4, os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for k, (clip, wins) in enumerate(pool.map(_read_one, [(folder, item, spec) for item in items])):
+    # Fresh processes, not forks: the pose model's threads, once started in this process, do not
+    # survive a fork.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for k, (clip, wins) in enumerate(pool.map(_read_one, [(folder, item, spec, front_end) for item in items])):
             windows += wins
             clips.append(clip)
             if progress:

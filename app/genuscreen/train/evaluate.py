@@ -123,14 +123,17 @@ def _report_block(data: WindowSet, prob, angle, threshold, with_groups: bool) ->
 def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os.PathLike,
              data: dict | None = None, device: str = "cpu", precision: str = "auto", progress=None,
              update_card: bool = False, command: str | None = None,
-             validation_videos: str | os.PathLike | None = None) -> dict:  # fmt: skip
+             validation_videos: str | os.PathLike | dict | None = None, card_sets: bool = True) -> dict:  # fmt: skip
     """Evaluate ``weights`` on its training data splits (from its card) and on ``data`` if given
     (an extra test source). Writes the reports into ``out`` and returns the JSON report; with
     ``update_card`` the card's metrics become this evaluation's (model and baseline per set).
 
     ``validation_videos``: labelled videos (not the test children) read through the whole video
     pipeline; their angle residual sizes the intervals of end-to-end sets, as screening does
-    when the card carries it."""
+    when the card carries it.
+
+    ``card_sets`` False leaves out the card's own splits (only ``data`` and the validation
+    videos); the geometric baseline is then fitted on the validation videos."""
     loaded = load_weights(weights)
     card, model = loaded.card, loaded.model
     spec = spec_of(card)
@@ -139,7 +142,7 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
     out.mkdir(parents=True, exist_ok=True)
     td = card.get("training_data", {})
     sets: dict[str, WindowSet] = {}
-    if td.get("source"):
+    if card_sets and td.get("source"):
         full = load_windows(td["source"], cache, spec, progress)
         usable = [i for i, c in enumerate(full.clips) if c["count"] > 0]
         tr, va, te = split_by_child([full.clips[i] for i in usable], tuple(td["split"]), td["split_seed"])
@@ -153,14 +156,16 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
         name = "videos (end to end)" if "videos" in data else ("test" if "test" not in sets else "extra test")
         sets[name] = load_windows(data, cache, spec, progress)
     if validation_videos is not None:
-        sets[VIDEO_VALIDATION_SET] = load_windows({"videos": str(validation_videos)}, cache, spec, progress)
+        if not isinstance(validation_videos, dict):
+            validation_videos = {"videos": str(validation_videos)}
+        sets[VIDEO_VALIDATION_SET] = load_windows(validation_videos, cache, spec, progress)
     if not sets:
         raise ValueError("nothing to evaluate: the card names no training data and no --data was given")
 
     report = {"weights": Path(weights).name, "card_id": card["id"], "version": card["version"],
               "threshold": threshold, "sets": {}, "baseline": {}, "command": command,
               "date": time.strftime("%Y-%m-%d"), "torch": torch.__version__}  # fmt: skip
-    baseline_fit = "train" if "train" in sets else next(iter(sets))
+    baseline_fit = "train" if "train" in sets else VIDEO_VALIDATION_SET if VIDEO_VALIDATION_SET in sets else next(iter(sets))
     scores = {name: clip_scores(s.windows, s.clips) for name, s in sets.items()}
     fit_mask = np.isfinite(scores[baseline_fit])
     baseline = GeometricBaseline.fit(scores[baseline_fit][fit_mask], sets[baseline_fit].targets()[fit_mask],
@@ -193,6 +198,8 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
         block, calib = _report_block(data_set, prob, angle, threshold, with_groups=name != "train")
         # As screening does: the video residual for sets read from video when there is one.
         from_video = "rejected_by_gate" in block
+        if from_video and "front_end" in data_set.source:
+            block["front_end"] = data_set.source["front_end"]  # what found the child in these videos
         width_sd = video_interval_sd if from_video and video_interval_sd is not None else residual_sd
         if width_sd is not None and name not in ("validation", VIDEO_VALIDATION_SET):  # those set the width
             block["angle_interval_coverage_90"] = interval_coverage(data_set, window_angle, spec, width_sd)
@@ -215,8 +222,8 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
     _write(out / "evaluation.json", json.dumps(_clean(report), indent=1))
     if update_card:
         keys = ("n", "precision", "recall", "f1", "accuracy", "roc_auc", "ece", "angle_mae_deg", "angle_residual_sd_deg",
-                "angle_spearman")  # fmt: skip
-        card_metrics = {name: {k: m.get(k) for k in keys} for name, m in report["sets"].items()}
+                "angle_spearman", "front_end")  # fmt: skip
+        card_metrics = {name: {k: m[k] for k in keys if k in m} for name, m in report["sets"].items()}
         if video_interval_sd is not None:
             card_metrics[VIDEO_VALIDATION_SET]["angle_interval_sd_deg"] = video_interval_sd
         card_metrics["geometric_baseline"] = {name: {k: b.get(k) for k in keys if k in b} for name, b in report["baseline"].items()}
@@ -272,7 +279,8 @@ def render_markdown(report: dict) -> str:
                   f"| genu valgum | {c['tp']} | {c['fn']} |", f"| not valgum | {c['fp']} | {c['tn']} |"]  # fmt: skip
         if "rejected_by_gate" in m:
             reasons = ", ".join(f"{k} {v}" for k, v in sorted(m["rejection_reasons"].items())) or "none"
-            lines.append(f"\nEnd to end from video: {m['rejected_by_gate']} of {m['clips']} clips rejected by the quality "
+            lines.append(f"\nEnd to end from video ({m.get('front_end', 'pose')} front end): {m['rejected_by_gate']} of "
+                         f"{m['clips']} clips rejected by the quality "
                          f"gate ({m['rejected_share']:.1%}; reasons: {reasons}); the metrics above are over the clips it passed.")
         elif m.get("clips_without_windows"):
             lines.append(f"\n{m['clips_without_windows']} of {m['clips']} clips gave no windows.")
@@ -284,11 +292,14 @@ def render_markdown(report: dict) -> str:
     coverage = {n: m["angle_interval_coverage_90"] for n, m in report["sets"].items() if "angle_interval_coverage_90" in m}
     if coverage:
         video_sd = report.get("angle_interval_sd_deg_validation_videos")
-        width = (f"the validation residual {report['angle_residual_sd_deg_validation']:.2f} deg"
-                 + (f"; for sets read from video, {video_sd:.2f} deg, the model error that makes 90 % of the validation "
-                    f"videos' intervals hold their true angle (their residual SD is "
-                    f"{report['angle_residual_sd_deg_validation_videos']:.2f} deg, widened by a few gross misses)"
-                    if video_sd else ""))  # fmt: skip
+        parts = []
+        if "angle_residual_sd_deg_validation" in report:
+            parts.append(f"the validation residual {report['angle_residual_sd_deg_validation']:.2f} deg")
+        if video_sd:
+            parts.append(f"for sets read from video, {video_sd:.2f} deg, the model error that makes 90 % of the "
+                         f"validation videos' intervals hold their true angle (their residual SD is "
+                         f"{report['angle_residual_sd_deg_validation_videos']:.2f} deg, widened by a few gross misses)")  # fmt: skip
+        width = "; ".join(parts)
         lines += ["", f"Knee-angle 90 % intervals as screening computes them (spread over windows and {width}): "
                   "share holding the true angle: " + ", ".join(f"{n} {c:.1%}" for n, c in coverage.items())]
     if "reliability_diagram" in report:

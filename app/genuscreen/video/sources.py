@@ -124,6 +124,7 @@ class FileSource:
         self._check_path()
         self._capture = self._open()
         self._info = self._read_info()
+        self.timestamps: list[float] = []  # time of every frame of the last pass, decoded or skipped
 
     def _check_path(self) -> None:
         p = self.path
@@ -189,38 +190,48 @@ class FileSource:
     def info(self) -> VideoInfo:
         return self._info
 
-    def frames(self, decode: Callable[[int], bool] | None = None) -> Iterator[Frame]:
-        """Yield frames from the start of the file.
+    def frames(self, decode: Callable[[int], bool] | None = None, start: int = 0,
+               start_time_s: float | None = None) -> Iterator[Frame]:  # fmt: skip
+        """Yield frames from the start of the file, or from frame ``start``.
 
         Args:
             decode: optional predicate on the frame index; frames for which it is False are
                 skipped cheaply (grabbed but not converted) and not yielded. Indices of the
                 yielded frames are still their positions in the file.
+            start, start_time_s: begin at frame ``start``, whose time an earlier pass measured.
+                The file is seeked there when its time then matches (half a frame); otherwise,
+                as in files that seek inexactly, the frames before it are read and skipped.
         """
         c = self._capture
-        c.set(cv2.CAP_PROP_POS_FRAMES, 0)
         fps = self._info.fps
+        index = self._seek(start, start_time_s) if start > 0 else 0
+        holding = index > 0  # the seek left frame ``start`` grabbed
+        if index == 0:
+            c.set(cv2.CAP_PROP_POS_FRAMES, 0)
         last_time = -1.0
-        index = 0
+        self.timestamps = []
         while True:
-            if not c.grab():
+            if not holding and not c.grab():
                 break
-            if decode is not None and not decode(index):
-                index += 1
-                continue
-            ok, image = c.retrieve()
-            if not ok or image is None:
-                break
+            holding = False
             msec = c.get(cv2.CAP_PROP_POS_MSEC)
             time_s = msec / 1000.0 if msec and msec > 0 else index / fps
             # Some containers report stale stamps; keep time strictly increasing.
             if time_s <= last_time:
                 time_s = last_time + 1.0 / fps
             last_time = time_s
+            self.timestamps.append(time_s)
+            if decode is not None and not decode(index):
+                index += 1
+                continue
+            ok, image = c.retrieve()
+            if not ok or image is None:
+                self.timestamps.pop()
+                break
             yield Frame(index, time_s, _rotate(image, self._info.rotation_deg))
             index += 1
         self.frames_read = index
-        if index == 0 and self._info.frame_count <= 1:
+        if index <= 1 and self._info.frame_count <= 1:
             raise VideoOpenError(
                 f"{self.path.name} holds no more than one frame: it is a still, not a walk. "
                 "Record the child walking toward the camera for 4-6 seconds.",
@@ -232,6 +243,16 @@ class FileSource:
                 "record or copy it again.",
                 "no_frames", name=self.path.name,
             )
+
+    def _seek(self, start: int, start_time_s: float | None) -> int:
+        """Grab frame ``start`` by seeking, if the frame grabbed has the time measured for it:
+        ``start``; else 0 (the caller reads from the beginning)."""
+        c = self._capture
+        if start_time_s is None or not c.set(cv2.CAP_PROP_POS_FRAMES, start) or not c.grab():
+            return 0
+        if abs(c.get(cv2.CAP_PROP_POS_MSEC) / 1000.0 - start_time_s) > 0.5 / self._info.fps:
+            return 0
+        return start
 
     def close(self) -> None:
         self._capture.release()
