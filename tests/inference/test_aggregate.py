@@ -53,7 +53,7 @@ def test_per_frame_curves_average_the_windows_sharing_a_frame() -> None:
 
 
 def test_angle_error_from_validation_videos_is_preferred_over_clean_silhouettes() -> None:
-    from genuscreen.inference.pipeline import angle_residual_sd
+    from genuscreen.model.weights import angle_residual_sd
     from genuscreen.model.weights import VIDEO_VALIDATION_SET
 
     clean = {"metrics": {"validation": {"angle_residual_sd_deg": 0.8}}}

@@ -37,7 +37,7 @@ from genuscreen.inference.result import (
     ScreeningResult,
 )
 from genuscreen.model.runtime import BatchRunner, choose_plan
-from genuscreen.model.weights import DEFAULT_WEIGHTS, VIDEO_VALIDATION_SET, LoadedModel, load_weights
+from genuscreen.model.weights import DEFAULT_WEIGHTS, LoadedModel, angle_residual_sd, load_weights
 from genuscreen.video import choose_front_end, inspect_video, walker_track
 from genuscreen.video.clips import ClipSpec
 from genuscreen.video.errors import Cancelled
@@ -87,19 +87,6 @@ def _prepared(path: Path, device: str, precision: str) -> _Prepared:
 
 def default_weights() -> Path:
     return weights_dir() / DEFAULT_WEIGHTS
-
-
-def angle_residual_sd(card: dict) -> float | None:
-    """The model's knee-angle error (SD, degrees) that widens the interval. Preferred: the value
-    calibrated on validation videos read through this pipeline, so that 90 % of their intervals
-    held the truth; then their residual SD; then the residual on clean validation silhouettes
-    (which understates the error on video: docs/evaluation/end_to_end/)."""
-    metrics = card.get("metrics", {}) or {}
-    videos, clean = metrics.get(VIDEO_VALIDATION_SET) or {}, metrics.get("validation") or {}
-    for value in (videos.get("angle_interval_sd_deg"), videos.get("angle_residual_sd_deg"), clean.get("angle_residual_sd_deg")):
-        if value is not None:
-            return float(value)
-    return None
 
 
 def spec_from_card(card: dict) -> ClipSpec:

@@ -139,3 +139,16 @@ def load_weights(path: str | os.PathLike, device: str | torch.device = "cpu") ->
         first = str(error).splitlines()[1].strip() if len(str(error).splitlines()) > 1 else str(error)
         raise WeightsError(f"{weights.name} does not fit the model its card describes ({card['builder']}): {first}") from None
     return LoadedModel(model.to(device).eval(), card, weights)
+
+
+def angle_residual_sd(card: dict) -> float | None:
+    """The model's knee-angle error (SD, degrees) that widens the interval. Preferred: the value
+    calibrated on validation videos read through the video pipeline, so that 90 % of their intervals
+    held the truth; then their residual SD; then the residual on clean validation silhouettes
+    (which understates the error on video: docs/evaluation/end_to_end/)."""
+    metrics = card.get("metrics", {}) or {}
+    videos, clean = metrics.get(VIDEO_VALIDATION_SET) or {}, metrics.get("validation") or {}
+    for value in (videos.get("angle_interval_sd_deg"), videos.get("angle_residual_sd_deg"), clean.get("angle_residual_sd_deg")):
+        if value is not None:
+            return float(value)
+    return None

@@ -21,7 +21,7 @@ import torch
 
 from genuscreen.inference.aggregate import clip_estimates
 from genuscreen.model.runtime import BatchRunner, choose_plan
-from genuscreen.model.weights import VIDEO_VALIDATION_SET, load_weights
+from genuscreen.model.weights import VIDEO_VALIDATION_SET, angle_residual_sd, load_weights
 from genuscreen.model.weights import update_card as _update_card
 from genuscreen.train import metrics
 from genuscreen.train.baseline import GeometricBaseline, clip_scores
@@ -184,6 +184,8 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
         known = np.isfinite(sets["validation"].angles()) & np.isfinite(val_clip_angle)
         residual_sd = float(np.std(val_clip_angle[known] - sets["validation"].angles()[known], ddof=1))
         report["angle_residual_sd_deg_validation"] = residual_sd
+    card_sd = angle_residual_sd(card)  # the width screening uses with this card, before any update
+    report["card_interval_sd_deg"] = card_sd
     video_interval_sd = None
     if VIDEO_VALIDATION_SET in sets:
         video_set = sets[VIDEO_VALIDATION_SET]
@@ -203,6 +205,8 @@ def evaluate(weights: str | os.PathLike, out: str | os.PathLike, cache: str | os
         width_sd = video_interval_sd if from_video and video_interval_sd is not None else residual_sd
         if width_sd is not None and name not in ("validation", VIDEO_VALIDATION_SET):  # those set the width
             block["angle_interval_coverage_90"] = interval_coverage(data_set, window_angle, spec, width_sd)
+        if from_video and card_sd is not None and name != VIDEO_VALIDATION_SET:  # the interval screening gives today
+            block["angle_interval_coverage_90_card"] = interval_coverage(data_set, window_angle, spec, card_sd)
         block["seconds"] = round(timings[name], 1)
         report["sets"][name] = block
         s = scores[name]
